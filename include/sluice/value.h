@@ -1,0 +1,168 @@
+/*
+ * Sluice public plugin ABI: values, as in Kafka Connect's data model.
+ *
+ * A value is a tree with a single owner. A NULL pointer is Kafka's null.
+ * Functions that store a value (array append, map put, struct put, record
+ * setters) take ownership of it; getters return borrowed pointers that stay
+ * valid until the container changes or is destroyed.
+ *
+ * Value types mirror schema types. Logical types use their underlying type:
+ * a Date is an INT32 (days), a Time an INT32 (ms), a Timestamp an INT64 (ms)
+ * and a Decimal BYTES holding the unscaled value in two's-complement
+ * big-endian (as Java's BigInteger.toByteArray), its scale in the schema.
+ */
+#ifndef SLUICE_VALUE_H
+#define SLUICE_VALUE_H
+
+#include "buf.h"
+#include "schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- primitives -------------------------------------------------------- */
+
+sluice_value_t *sluice_value_int8(int8_t v);
+sluice_value_t *sluice_value_int16(int16_t v);
+sluice_value_t *sluice_value_int32(int32_t v);
+sluice_value_t *sluice_value_int64(int64_t v);
+sluice_value_t *sluice_value_float32(float v);
+sluice_value_t *sluice_value_float64(double v);
+sluice_value_t *sluice_value_boolean(bool v);
+
+/* A STRING holding a copy of len bytes of str (UTF-8, need not be NUL-terminated). */
+sluice_value_t *sluice_value_string(const char *str, size_t len);
+
+/* A STRING holding a copy of the NUL-terminated str. */
+sluice_value_t *sluice_value_cstring(const char *str);
+
+/* A STRING that takes str, which must come from malloc() and have a NUL at
+ * str[len]; it is freed with free(). */
+sluice_value_t *sluice_value_string_take(char *str, size_t len);
+
+/* BYTES holding a copy of len bytes. */
+sluice_value_t *sluice_value_bytes(const void *data, size_t len);
+
+/* ---- containers -------------------------------------------------------- */
+
+/* An empty ARRAY. */
+sluice_value_t *sluice_value_array_new(void);
+
+/* Appends item (taken; NULL appends a null element). */
+void sluice_value_array_append(sluice_value_t *array, sluice_value_t *item);
+
+size_t sluice_value_array_count(const sluice_value_t *array);
+const sluice_value_t *sluice_value_array_get(const sluice_value_t *array, size_t i);
+
+/* An empty MAP. Entries keep insertion order. */
+sluice_value_t *sluice_value_map_new(void);
+
+/* Puts key → value, taking both. A key equal (sluice_value_equals) to an
+ * existing one replaces that entry's value in place and frees the new key. */
+void sluice_value_map_put(sluice_value_t *map, sluice_value_t *key, sluice_value_t *value);
+
+/* Convenience: key is a STRING copied from str. */
+void sluice_value_map_put_str(sluice_value_t *map, const char *key, sluice_value_t *value);
+
+size_t sluice_value_map_count(const sluice_value_t *map);
+const sluice_value_t *sluice_value_map_key_at(const sluice_value_t *map, size_t i);
+const sluice_value_t *sluice_value_map_value_at(const sluice_value_t *map, size_t i);
+
+/* The value stored under the STRING key str, or NULL when absent (or null). */
+const sluice_value_t *sluice_value_map_get_str(const sluice_value_t *map, const char *key);
+
+/* A STRUCT for a STRUCT schema (a reference is taken); every field starts
+ * null. Returns NULL when schema is not a struct. */
+sluice_value_t *sluice_value_struct_new(const sluice_schema_t *schema);
+
+/*
+ * Sets a field, taking value (NULL sets null). The value's type must match
+ * the field's schema type (nested values are checked when the struct is
+ * validated). Returns 0, or -1 with errstr naming the field when there is no
+ * such field or the type is wrong; value is freed on failure too.
+ */
+int sluice_value_struct_put(sluice_value_t *st, const char *field, sluice_value_t *value,
+                            char *errstr, size_t errstr_size);
+
+/* The same by field index. */
+int sluice_value_struct_put_at(sluice_value_t *st, size_t index, sluice_value_t *value,
+                               char *errstr, size_t errstr_size);
+
+/* A field's value (NULL when null or no such field). */
+const sluice_value_t *sluice_value_struct_get(const sluice_value_t *st, const char *field);
+const sluice_value_t *sluice_value_struct_get_at(const sluice_value_t *st, size_t index);
+
+/* Detaches a field's value, leaving null; the caller owns the result. */
+sluice_value_t *sluice_value_struct_take_at(sluice_value_t *st, size_t index);
+
+/* The struct's schema (borrowed). */
+const sluice_schema_t *sluice_value_struct_schema(const sluice_value_t *st);
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* The value's type. Undefined for NULL (check for null first). */
+sluice_type_t sluice_value_type(const sluice_value_t *value);
+
+/* Typed getters; the value must be of that type (else 0 / false / NULL). */
+int8_t sluice_value_get_int8(const sluice_value_t *value);
+int16_t sluice_value_get_int16(const sluice_value_t *value);
+int32_t sluice_value_get_int32(const sluice_value_t *value);
+int64_t sluice_value_get_int64(const sluice_value_t *value);
+float sluice_value_get_float32(const sluice_value_t *value);
+double sluice_value_get_float64(const sluice_value_t *value);
+bool sluice_value_get_boolean(const sluice_value_t *value);
+
+/* STRING: the bytes, NUL-terminated; *len (may be NULL) gets the length. */
+const char *sluice_value_get_string(const sluice_value_t *value, size_t *len);
+
+/* BYTES: the bytes; *len gets the length. */
+const uint8_t *sluice_value_get_bytes(const sluice_value_t *value, size_t *len);
+
+/* ---- whole values ------------------------------------------------------ */
+
+/* A deep copy; NULL gives NULL. */
+sluice_value_t *sluice_value_copy(const sluice_value_t *value);
+
+/* Deep equality of type and content; NULL equals NULL. Floats compare by bits,
+ * so NaN equals the same NaN (as Java's Float.equals). */
+bool sluice_value_equals(const sluice_value_t *a, const sluice_value_t *b);
+
+/* Frees a value and everything it holds. NULL does nothing. */
+void sluice_value_destroy(sluice_value_t *value);
+
+/*
+ * Checks value against schema as ConnectSchema.validateValue does: null is
+ * allowed only for an optional schema or one with a default; types must
+ * match; array items, map keys and values and struct fields are checked
+ * recursively; a struct must have been built for an equal schema; logical
+ * types have their underlying type. Returns 0, or -1 with errstr naming the
+ * path to the bad part (e.g. "field login_time: expected int64, got string").
+ */
+int sluice_value_validate(const sluice_schema_t *schema, const sluice_value_t *value,
+                          char *errstr, size_t errstr_size);
+
+/* ---- decimals ---------------------------------------------------------- */
+
+/*
+ * Writes the decimal unscaled × 10^-scale in plain notation (as
+ * BigDecimal.toPlainString: "12.50", "-0.001", "1200" for scale -2) to out.
+ * unscaled is two's-complement big-endian, len >= 1.
+ */
+void sluice_decimal_to_string(const uint8_t *unscaled, size_t len, int32_t scale,
+                              sluice_buf_t *out);
+
+/*
+ * Parses a decimal number ("-12.5", "3", "1.2E+3") and rescales it to scale,
+ * writing the minimal two's-complement big-endian unscaled bytes to out.
+ * Returns 0, or -1 with errstr when the text is not a number or cannot be
+ * represented at that scale without losing digits.
+ */
+int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *out,
+                               char *errstr, size_t errstr_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_VALUE_H */

@@ -1,0 +1,1 @@
+typedef int sluice_placeholder_t;

@@ -1,0 +1,44 @@
+/*
+ * The runtime's logger. Every line carries a timestamp, the level and the
+ * context of whoever logs ("[local-file-source|task-0]"), like Kafka's
+ * connect-log4j format:
+ *
+ *     [2026-11-22 16:30:01,123] INFO [local-file-source|task-0] Started (worker)
+ *
+ * Lines go to stderr. Any thread may log; each line is written with one call.
+ */
+#ifndef WORKER_LOG_H
+#define WORKER_LOG_H
+
+#include <stdarg.h>
+#include <sluice/common.h>
+
+/* The global level (default INFO, or the SLUICE_LOG_LEVEL environment
+ * variable read by log_init). */
+void log_init(void);
+void log_set_level(sluice_log_level_t level);
+sluice_log_level_t log_get_level(void);
+
+/* Parses "ERROR", "warn", "Info", "DEBUG", "TRACE", "OFF"; false if unknown. */
+bool log_level_parse(const char *text, sluice_log_level_t *level);
+const char *log_level_name(sluice_log_level_t level);
+
+/* Writes one line at level with context (may be NULL) and logger name (may
+ * be NULL) unless level is above limit. */
+void log_vwrite(sluice_log_level_t limit, sluice_log_level_t level, const char *context,
+                const char *logger, const char *fmt, va_list ap);
+void log_write(sluice_log_level_t level, const char *context, const char *logger,
+               const char *fmt, ...) SLUICE_PRINTF(4, 5);
+
+#define LOG_AT(level, context, logger, ...)                                  \
+    do {                                                                     \
+        if ((level) <= log_get_level())                                      \
+            log_write((level), (context), (logger), __VA_ARGS__);            \
+    } while (0)
+
+#define log_error(context, logger, ...) LOG_AT(SLUICE_LOG_ERROR, context, logger, __VA_ARGS__)
+#define log_warn(context, logger, ...) LOG_AT(SLUICE_LOG_WARN, context, logger, __VA_ARGS__)
+#define log_info(context, logger, ...) LOG_AT(SLUICE_LOG_INFO, context, logger, __VA_ARGS__)
+#define log_debug(context, logger, ...) LOG_AT(SLUICE_LOG_DEBUG, context, logger, __VA_ARGS__)
+
+#endif
