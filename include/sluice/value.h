@@ -146,15 +146,15 @@ int sluice_value_validate(const sluice_schema_t *schema, const sluice_value_t *v
 
 /*
  * Writes the decimal unscaled × 10^-scale in plain notation (as
- * BigDecimal.toPlainString: "12.50", "-0.001", "1200" for scale -2) to out.
- * unscaled is two's-complement big-endian, len >= 1.
+ * BigDecimal.toPlainString: "12.50", "-0.001", "1200" for scale -2),
+ * appending to out. unscaled is two's-complement big-endian, len >= 1.
  */
 void sluice_decimal_to_string(const uint8_t *unscaled, size_t len, int32_t scale,
                               sluice_buf_t *out);
 
 /*
  * Parses a decimal number ("-12.5", "3", "1.2E+3") and rescales it to scale,
- * writing the minimal two's-complement big-endian unscaled bytes to out.
+ * appending the minimal two's-complement big-endian unscaled bytes to out.
  * Returns 0, or -1 with errstr when the text is not a number or cannot be
  * represented at that scale without losing digits.
  */
