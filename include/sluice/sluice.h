@@ -12,5 +12,6 @@
 #include "record.h"
 #include "config.h"
 #include "plugin.h"
+#include "properties.h"
 
 #endif /* SLUICE_SLUICE_H */
