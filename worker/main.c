@@ -1,5 +1,94 @@
-/* Placeholder until the CLI lands; replaced by the loader/CLI work. */
-int main(void)
+/*
+ * The sluice command: dispatches its first argument through the command
+ * table below. A new subcommand is one row here and one cli_<name>.c file.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+static const cli_command_t cli_commands[] = {
+    {"plugins", cli_plugins, "List the plugin classes, or describe one's configuration", true},
+    {"standalone", cli_not_implemented, "Run connectors from properties files in a single process",
+     false},
+    {"distributed", cli_not_implemented, "Join a Connect cluster and serve the REST API", false},
+    {"broker", cli_not_implemented, "Run the bundled Kafka-compatible broker", false},
+};
+
+#define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof cli_commands[0])
+
+static void usage(FILE *out)
 {
-    return 0;
+    fprintf(out, "Usage: sluice COMMAND [ARGS...]\n"
+                 "       sluice --version | --help\n"
+                 "\n"
+                 "Commands:\n");
+    for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
+        if (cli_commands[i].implemented)
+            fprintf(out, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(out, "\nPlanned, not implemented yet:");
+    for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
+        if (!cli_commands[i].implemented)
+            fprintf(out, " %s", cli_commands[i].name);
+    fprintf(out, "\n\n"
+                 "Options:\n"
+                 "  -h, --help     Show this help ('sluice COMMAND --help' for a command's).\n"
+                 "  -V, --version  Show the sluice version and its plugin ABI version.\n"
+                 "\n"
+                 "Environment:\n"
+                 "  SLUICE_LOG_LEVEL  ERROR, WARN, INFO (default), DEBUG, TRACE or OFF.\n");
+}
+
+static const cli_command_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
+        if (strcmp(cli_commands[i].name, name) == 0)
+            return &cli_commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    log_init();
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 || strcmp(first, "help") == 0) {
+        const cli_command_t *command = argc > 2 ? find_command(argv[2]) : NULL;
+        if (command && command->implemented) {
+            char help[] = "--help";
+            char *args[] = {argv[2], help, NULL};
+            return command->handler(2, args);
+        }
+        if (argc > 2 && !command) {
+            fprintf(stderr, "sluice: unknown command '%s'\n\n", argv[2]);
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0 ||
+        strcmp(first, "version") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "sluice: %s takes no arguments\n\n", first);
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+        cli_print_version(stdout);
+        return CLI_EXIT_OK;
+    }
+    const cli_command_t *command = find_command(first);
+    if (!command) {
+        if (first[0] == '-')
+            fprintf(stderr, "sluice: unknown option '%s'\n\n", first);
+        else
+            fprintf(stderr, "sluice: unknown command '%s'\n\n", first);
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return command->handler(argc - 1, argv + 1);
 }

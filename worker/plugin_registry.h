@@ -24,6 +24,14 @@ void plugin_registry_destroy(plugin_registry_t *registry);
  * the reason, naming the file, is appended to errstr (one line per refused
  * library) and logged. Returns the number of libraries refused (0 = all good,
  * -1 when path itself cannot be read).
+ *
+ * errstr must hold a string when called (start it as ""); lines are
+ * separated by '\n' and the text is cut at errstr_size. A directory is read
+ * as Kafka reads a plugin.path entry: its *.so files and those of its
+ * immediate subdirectories, in name order. A library already loaded (the
+ * same real path) is skipped silently. Undefined symbols are found at load
+ * time (the library is bound immediately), so a plugin that needs a host
+ * function this binary lacks is refused instead of failing later.
  */
 int plugin_registry_load(plugin_registry_t *registry, const char *path, char *errstr,
                          size_t errstr_size);
@@ -56,5 +64,36 @@ const sluice_class_t *plugin_registry_class_at(const plugin_registry_t *registry
 
 /* The library file that provided the class at i. */
 const char *plugin_registry_file_at(const plugin_registry_t *registry, size_t i);
+
+/*
+ * Name matching, in order: the class name or an alias exactly; else, as
+ * Kafka does for aliases, the simple name (the text after the last '.' or
+ * '$') or the simple name without its kind's suffix ("Connector" for
+ * connectors, "Converter", "HeaderConverter", "Transformation", "Predicate",
+ * "ConfigProvider"), provided only one class of the kind matches that way.
+ * plugin_registry_find and plugin_registry_find_any follow these rules.
+ */
+
+/* The simple name of a class name: the text after its last '.' or '$'
+ * (a pointer into name). */
+const char *plugin_registry_simple_name(const char *name);
+
+/* The suffix Kafka drops from a simple name to make an alias ("Connector",
+ * "Converter" …), or NULL for an unknown kind. */
+const char *plugin_registry_kind_suffix(sluice_class_kind_t kind);
+
+/* The library file that provided cls (a class this registry returned), or NULL. */
+const char *plugin_registry_file_of(const plugin_registry_t *registry, const sluice_class_t *cls);
+
+/* The descriptor of the library that provided the class at i. */
+const sluice_plugin_t *plugin_registry_plugin_at(const plugin_registry_t *registry, size_t i);
+
+/*
+ * Up to max class names close to name (a typo, another case, a part of the
+ * name), best first, for "did you mean" messages; kind 0 means any kind.
+ * Fills out with borrowed names and returns how many.
+ */
+size_t plugin_registry_suggest(const plugin_registry_t *registry, sluice_class_kind_t kind,
+                               const char *name, const char **out, size_t max);
 
 #endif
