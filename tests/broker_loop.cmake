@@ -1,0 +1,1 @@
+sluice_add_broker_test(test_broker_event_loop unit/test_broker_event_loop.c)
