@@ -1,1 +1,2 @@
 sluice_add_broker_test(test_broker_config unit/test_broker_config.c)
+sluice_add_broker_test(test_broker_meta unit/test_broker_meta.c)
