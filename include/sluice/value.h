@@ -113,10 +113,12 @@ float sluice_value_get_float32(const sluice_value_t *value);
 double sluice_value_get_float64(const sluice_value_t *value);
 bool sluice_value_get_boolean(const sluice_value_t *value);
 
-/* STRING: the bytes, NUL-terminated; *len (may be NULL) gets the length. */
+/* STRING: the bytes, NUL-terminated; *len (may be NULL) gets the length.
+ * For NULL or another type: NULL, and *len is set to 0. */
 const char *sluice_value_get_string(const sluice_value_t *value, size_t *len);
 
-/* BYTES: the bytes; *len gets the length. */
+/* BYTES: the bytes; *len (may be NULL) gets the length. For NULL or another
+ * type: NULL, and *len is set to 0. */
 const uint8_t *sluice_value_get_bytes(const sluice_value_t *value, size_t *len);
 
 /* ---- whole values ------------------------------------------------------ */

@@ -1,0 +1,113 @@
+#include "json_writer.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base64.h"
+#include "numfmt.h"
+#include "utf8.h"
+
+void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *s = (const unsigned char *)str;
+    sluice_buf_putc(out, '"');
+    size_t start = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            uint32_t cp;
+            size_t n = utf8_decode(s + i, len - i, &cp);
+            if (n) {
+                i += n;
+                continue;
+            }
+            sluice_buf_append(out, str + start, i - start);
+            sluice_buf_append(out, "\xEF\xBF\xBD", 3);
+            i += utf8_malformed_length(s + i, len - i);
+            start = i;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        sluice_buf_append(out, str + start, i - start);
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t esc_len = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\r': esc[1] = 'r'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            esc_len = 6;
+            break;
+        }
+        sluice_buf_append(out, esc, esc_len);
+        i++;
+        start = i;
+    }
+    sluice_buf_append(out, str + start, len - start);
+    sluice_buf_putc(out, '"');
+}
+
+void jsonw_int(sluice_buf_t *out, int64_t v)
+{
+    char text[24];
+    int n = snprintf(text, sizeof text, "%" PRId64, v);
+    sluice_buf_append(out, text, (size_t)n);
+}
+
+static void jsonw_number_text(sluice_buf_t *out, const char *text, size_t len, bool finite)
+{
+    /* Jackson quotes NaN and the infinities (QUOTE_NON_NUMERIC_NUMBERS is on
+     * by default), so the output stays valid JSON. */
+    if (!finite)
+        sluice_buf_putc(out, '"');
+    sluice_buf_append(out, text, len);
+    if (!finite)
+        sluice_buf_putc(out, '"');
+}
+
+void jsonw_double(sluice_buf_t *out, double v)
+{
+    char text[NUMFMT_MAX];
+    size_t len = numfmt_double(v, text);
+    jsonw_number_text(out, text, len, isfinite(v));
+}
+
+void jsonw_float(sluice_buf_t *out, float v)
+{
+    char text[NUMFMT_MAX];
+    size_t len = numfmt_float(v, text);
+    jsonw_number_text(out, text, len, isfinite(v));
+}
+
+void jsonw_bool(sluice_buf_t *out, bool v)
+{
+    sluice_buf_puts(out, v ? "true" : "false");
+}
+
+void jsonw_null(sluice_buf_t *out)
+{
+    sluice_buf_puts(out, "null");
+}
+
+void jsonw_bytes(sluice_buf_t *out, const uint8_t *data, size_t len)
+{
+    sluice_buf_putc(out, '"');
+    base64_encode(data, len, out);
+    sluice_buf_putc(out, '"');
+}

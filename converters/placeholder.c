@@ -1,1 +1,0 @@
-typedef int sluice_placeholder_t;
