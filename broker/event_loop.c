@@ -158,9 +158,11 @@ uint64_t broker_loop_add_timer(broker_loop_t *loop, int64_t delay_ms, broker_loo
     mem_grow((void **)&loop->timers, &loop->timers_cap, loop->timers_count + 1,
              sizeof(loop_timer_t));
     uint64_t id = loop->next_timer_id++;
-    loop->timers[loop->timers_count++] = (loop_timer_t){
-        .id = id, .when_ms = broker_monotonic_ms() + (delay_ms > 0 ? delay_ms : 0), .fn = fn,
-        .arg = arg};
+    loop->timers[loop->timers_count++] =
+        (loop_timer_t){.id = id,
+                       .when_ms = broker_monotonic_ms() + (delay_ms > 0 ? delay_ms : 0),
+                       .fn = fn,
+                       .arg = arg};
     return id;
 }
 

@@ -135,8 +135,8 @@ static void jsonr_scan_numbers(const unsigned char *s, size_t len, jsonr_doc_t *
             text[tlen] = '\0';
             if (doc->long_count == doc->long_cap) {
                 doc->long_cap = doc->long_cap ? doc->long_cap * 2 : 8;
-                doc->long_numbers = conv_realloc(doc->long_numbers,
-                                                 doc->long_cap * sizeof(jsonr_long_number_t));
+                doc->long_numbers =
+                    conv_realloc(doc->long_numbers, doc->long_cap * sizeof(jsonr_long_number_t));
             }
             doc->long_numbers[doc->long_count++] =
                 (jsonr_long_number_t){.value = strtod(text, NULL), .text = text};

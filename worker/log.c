@@ -21,7 +21,8 @@ void log_init(void)
         else
             log_write(SLUICE_LOG_WARN, NULL, "log",
                       "SLUICE_LOG_LEVEL=%s is not a level (OFF, ERROR, WARN, INFO, DEBUG, TRACE); "
-                      "keeping INFO", env);
+                      "keeping INFO",
+                      env);
     }
 }
 
@@ -83,8 +84,8 @@ void log_vwrite(sluice_log_level_t limit, sluice_log_level_t level, const char *
     fwrite(line, 1, n, stderr);
 }
 
-void log_write(sluice_log_level_t level, const char *context, const char *logger,
-               const char *fmt, ...)
+void log_write(sluice_log_level_t level, const char *context, const char *logger, const char *fmt,
+               ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -27,13 +27,13 @@ const char *log_level_name(sluice_log_level_t level);
  * be NULL) unless level is above limit. */
 void log_vwrite(sluice_log_level_t limit, sluice_log_level_t level, const char *context,
                 const char *logger, const char *fmt, va_list ap);
-void log_write(sluice_log_level_t level, const char *context, const char *logger,
-               const char *fmt, ...) SLUICE_PRINTF(4, 5);
+void log_write(sluice_log_level_t level, const char *context, const char *logger, const char *fmt,
+               ...) SLUICE_PRINTF(4, 5);
 
-#define LOG_AT(level, context, logger, ...)                                  \
-    do {                                                                     \
-        if ((level) <= log_get_level())                                      \
-            log_write((level), (context), (logger), __VA_ARGS__);            \
+#define LOG_AT(level, context, logger, ...)                                                        \
+    do {                                                                                           \
+        if ((level) <= log_get_level())                                                            \
+            log_write((level), (context), (logger), __VA_ARGS__);                                  \
     } while (0)
 
 #define log_error(context, logger, ...) LOG_AT(SLUICE_LOG_ERROR, context, logger, __VA_ARGS__)

@@ -10,7 +10,7 @@
 void *mem_alloc(size_t size);            /* malloc */
 void *mem_calloc(size_t n, size_t size); /* calloc */
 void *mem_realloc(void *ptr, size_t size);
-char *mem_strdup(const char *str);          /* NULL gives NULL */
+char *mem_strdup(const char *str); /* NULL gives NULL */
 char *mem_strndup(const char *str, size_t len);
 void *mem_memdup(const void *data, size_t len);
 

@@ -55,8 +55,7 @@ const sluice_class_t *plugin_registry_find(const plugin_registry_t *registry,
                                            sluice_class_kind_t kind, const char *name);
 
 /* A class of any kind by name or alias (the first registered); NULL when none. */
-const sluice_class_t *plugin_registry_find_any(const plugin_registry_t *registry,
-                                               const char *name);
+const sluice_class_t *plugin_registry_find_any(const plugin_registry_t *registry, const char *name);
 
 /* Every registered class, in load order. */
 size_t plugin_registry_count(const plugin_registry_t *registry);

@@ -12,8 +12,8 @@
  *           .doc = "Source filename. If not specified, the standard input will be used" },
  *         { .name = "batch.size", .type = SLUICE_CONFIG_INT, .default_value = "2000",
  *           .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_AT_LEAST(1),
- *           .doc = "The maximum number of records the source task can read from the file each time it is polled" },
- *         SLUICE_CONFIG_END
+ *           .doc = "The maximum number of records the source task can read from the file each time
+ * it is polled" }, SLUICE_CONFIG_END
  *     };
  *
  * A key with .required set has no default and must be given; otherwise
@@ -36,9 +36,9 @@ typedef enum sluice_config_type {
     SLUICE_CONFIG_SHORT, /* 16-bit */
     SLUICE_CONFIG_LONG,  /* 64-bit */
     SLUICE_CONFIG_DOUBLE,
-    SLUICE_CONFIG_LIST,     /* comma-separated, items trimmed */
-    SLUICE_CONFIG_CLASS,    /* a plugin class name or alias */
-    SLUICE_CONFIG_PASSWORD  /* a string never shown in logs or errors */
+    SLUICE_CONFIG_LIST,    /* comma-separated, items trimmed */
+    SLUICE_CONFIG_CLASS,   /* a plugin class name or alias */
+    SLUICE_CONFIG_PASSWORD /* a string never shown in logs or errors */
 } sluice_config_type_t;
 
 /* Kafka's names: "BOOLEAN", "STRING", "INT", "SHORT", "LONG", "DOUBLE",
@@ -61,52 +61,82 @@ typedef int (*sluice_config_check_fn)(const char *name, const char *value, char 
 
 typedef enum sluice_validator_kind {
     SLUICE_VALIDATOR_NONE = 0,
-    SLUICE_VALIDATOR_RANGE,          /* numeric min..max, inclusive */
-    SLUICE_VALIDATOR_ONE_OF,         /* value is one of values (case-sensitive) */
-    SLUICE_VALIDATOR_ONE_OF_NOCASE,  /* the same, ignoring ASCII case */
-    SLUICE_VALIDATOR_LIST_OF,        /* LIST: every item is one of values */
-    SLUICE_VALIDATOR_NON_EMPTY,      /* a non-empty string (or list) */
+    SLUICE_VALIDATOR_RANGE,             /* numeric min..max, inclusive */
+    SLUICE_VALIDATOR_ONE_OF,            /* value is one of values (case-sensitive) */
+    SLUICE_VALIDATOR_ONE_OF_NOCASE,     /* the same, ignoring ASCII case */
+    SLUICE_VALIDATOR_LIST_OF,           /* LIST: every item is one of values */
+    SLUICE_VALIDATOR_NON_EMPTY,         /* a non-empty string (or list) */
     SLUICE_VALIDATOR_NON_EMPTY_NO_CTRL, /* non-empty, no ISO control characters */
-    SLUICE_VALIDATOR_CUSTOM          /* check() decides */
+    SLUICE_VALIDATOR_CUSTOM             /* check() decides */
 } sluice_validator_kind_t;
 
 typedef struct sluice_config_validator {
     sluice_validator_kind_t kind;
-    double min;                  /* RANGE */
-    double max;                  /* RANGE */
-    const char *const *values;   /* ONE_OF*, LIST_OF: NULL-terminated */
+    double min;                   /* RANGE */
+    double max;                   /* RANGE */
+    const char *const *values;    /* ONE_OF*, LIST_OF: NULL-terminated */
     sluice_config_check_fn check; /* CUSTOM */
 } sluice_config_validator_t;
 
-#define SLUICE_RANGE(lo, hi) \
-    { .kind = SLUICE_VALIDATOR_RANGE, .min = (lo), .max = (hi) }
-#define SLUICE_AT_LEAST(lo) \
-    { .kind = SLUICE_VALIDATOR_RANGE, .min = (lo), .max = 1.7976931348623157e308 }
-#define SLUICE_ONE_OF(...) \
-    { .kind = SLUICE_VALIDATOR_ONE_OF, .values = (const char *const[]){ __VA_ARGS__, NULL } }
-#define SLUICE_ONE_OF_NOCASE(...) \
-    { .kind = SLUICE_VALIDATOR_ONE_OF_NOCASE, \
-      .values = (const char *const[]){ __VA_ARGS__, NULL } }
-#define SLUICE_LIST_OF(...) \
-    { .kind = SLUICE_VALIDATOR_LIST_OF, .values = (const char *const[]){ __VA_ARGS__, NULL } }
-#define SLUICE_NON_EMPTY { .kind = SLUICE_VALIDATOR_NON_EMPTY }
-#define SLUICE_NON_EMPTY_NO_CTRL { .kind = SLUICE_VALIDATOR_NON_EMPTY_NO_CTRL }
-#define SLUICE_CHECK(fn) { .kind = SLUICE_VALIDATOR_CUSTOM, .check = (fn) }
+#define SLUICE_RANGE(lo, hi)                                                                       \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_RANGE, .min = (lo), .max = (hi)                                   \
+    }
+#define SLUICE_AT_LEAST(lo)                                                                        \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_RANGE, .min = (lo), .max = 1.7976931348623157e308                 \
+    }
+#define SLUICE_ONE_OF(...)                                                                         \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_ONE_OF, .values = (const char *const[])                           \
+        {                                                                                          \
+            __VA_ARGS__, NULL                                                                      \
+        }                                                                                          \
+    }
+#define SLUICE_ONE_OF_NOCASE(...)                                                                  \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_ONE_OF_NOCASE, .values = (const char *const[])                    \
+        {                                                                                          \
+            __VA_ARGS__, NULL                                                                      \
+        }                                                                                          \
+    }
+#define SLUICE_LIST_OF(...)                                                                        \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_LIST_OF, .values = (const char *const[])                          \
+        {                                                                                          \
+            __VA_ARGS__, NULL                                                                      \
+        }                                                                                          \
+    }
+#define SLUICE_NON_EMPTY                                                                           \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_NON_EMPTY                                                         \
+    }
+#define SLUICE_NON_EMPTY_NO_CTRL                                                                   \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_NON_EMPTY_NO_CTRL                                                 \
+    }
+#define SLUICE_CHECK(fn)                                                                           \
+    {                                                                                              \
+        .kind = SLUICE_VALIDATOR_CUSTOM, .check = (fn)                                             \
+    }
 
 typedef struct sluice_config_key {
-    const char *name;          /* NULL ends a table */
+    const char *name; /* NULL ends a table */
     sluice_config_type_t type;
     const char *default_value; /* as text; NULL = null default (unless required) */
     bool required;             /* no default: the key must be given */
     sluice_importance_t importance;
     const char *doc;
-    const char *group;         /* may be NULL */
+    const char *group; /* may be NULL */
     int order_in_group;
-    const char *display_name;  /* may be NULL: the name is shown */
+    const char *display_name; /* may be NULL: the name is shown */
     sluice_config_validator_t validator;
 } sluice_config_key_t;
 
-#define SLUICE_CONFIG_END { .name = NULL }
+#define SLUICE_CONFIG_END                                                                          \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
 
 /* ---- parsed configs ---------------------------------------------------- */
 
@@ -187,8 +217,9 @@ const char *sluice_config_validation_value_at(const sluice_config_validation_t *
                                               size_t i);
 size_t sluice_config_validation_errors_at(const sluice_config_validation_t *validation, size_t i,
                                           const char *const **errors);
-const sluice_config_key_t *sluice_config_validation_key_at(
-    const sluice_config_validation_t *validation, size_t i); /* NULL if undeclared */
+const sluice_config_key_t *
+sluice_config_validation_key_at(const sluice_config_validation_t *validation,
+                                size_t i); /* NULL if undeclared */
 
 #ifdef __cplusplus
 }

@@ -164,8 +164,8 @@ typedef struct sluice_sink_task_ops {
     /* Optional: partitions assigned to / taken from this task (offsets -1). */
     sluice_result_t (*open)(void *self, const sluice_topic_partition_t *partitions, size_t count,
                             char *errstr, size_t errstr_size);
-    sluice_result_t (*close)(void *self, const sluice_topic_partition_t *partitions,
-                             size_t count, char *errstr, size_t errstr_size);
+    sluice_result_t (*close)(void *self, const sluice_topic_partition_t *partitions, size_t count,
+                             char *errstr, size_t errstr_size);
 
     /* Delivers a batch. SLUICE_RETRY redelivers the same batch after a backoff. */
     sluice_result_t (*put)(void *self, const sluice_records_t *records, char *errstr,
@@ -255,8 +255,7 @@ typedef struct sluice_transform_ops {
 
     /* Changes record in place: SLUICE_OK keeps it, SLUICE_DROP discards it,
      * SLUICE_RETRY / SLUICE_FATAL report a failure. */
-    sluice_result_t (*apply)(void *self, sluice_record_t *record, char *errstr,
-                             size_t errstr_size);
+    sluice_result_t (*apply)(void *self, sluice_record_t *record, char *errstr, size_t errstr_size);
 
     void (*destroy)(void *self);
 } sluice_transform_ops_t;
@@ -297,7 +296,7 @@ typedef struct sluice_config_provider_ops {
 /* ---- classes and the plugin descriptor ------------------------------------- */
 
 typedef struct sluice_class {
-    uint32_t struct_size;     /* sizeof(sluice_class_t) */
+    uint32_t struct_size; /* sizeof(sluice_class_t) */
     sluice_class_kind_t kind;
 
     /* The class name users write: Kafka's fully qualified name where one
@@ -344,18 +343,18 @@ typedef struct sluice_plugin {
 typedef const sluice_plugin_t *(*sluice_plugin_entry_fn)(void);
 
 /* Defines the plugin's descriptor and its exported entry function. */
-#define SLUICE_PLUGIN_DECLARE(plugin_name, plugin_version, class_array)            \
-    static const sluice_plugin_t sluice_plugin_descriptor_ = {                   \
-        .abi_version = SLUICE_ABI_VERSION,                                       \
-        .struct_size = (uint32_t)sizeof(sluice_plugin_t),                        \
-        .name = (plugin_name),                                                   \
-        .version = (plugin_version),                                             \
-        .classes = (class_array),                                                \
-    };                                                                           \
-    SLUICE_EXPORT const sluice_plugin_t *sluice_plugin_entry(void);              \
-    SLUICE_EXPORT const sluice_plugin_t *sluice_plugin_entry(void)               \
-    {                                                                            \
-        return &sluice_plugin_descriptor_;                                       \
+#define SLUICE_PLUGIN_DECLARE(plugin_name, plugin_version, class_array)                            \
+    static const sluice_plugin_t sluice_plugin_descriptor_ = {                                     \
+        .abi_version = SLUICE_ABI_VERSION,                                                         \
+        .struct_size = (uint32_t)sizeof(sluice_plugin_t),                                          \
+        .name = (plugin_name),                                                                     \
+        .version = (plugin_version),                                                               \
+        .classes = (class_array),                                                                  \
+    };                                                                                             \
+    SLUICE_EXPORT const sluice_plugin_t *sluice_plugin_entry(void);                                \
+    SLUICE_EXPORT const sluice_plugin_t *sluice_plugin_entry(void)                                 \
+    {                                                                                              \
+        return &sluice_plugin_descriptor_;                                                         \
     }
 
 #ifdef __cplusplus

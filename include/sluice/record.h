@@ -100,8 +100,8 @@ const sluice_value_t *sluice_headers_value_at(const sluice_headers_t *headers, s
 
 /* Appends a header; key copied, schema referenced, value taken. Duplicate
  * keys are allowed, as in Kafka. */
-void sluice_headers_add(sluice_headers_t *headers, const char *key,
-                        const sluice_schema_t *schema, sluice_value_t *value);
+void sluice_headers_add(sluice_headers_t *headers, const char *key, const sluice_schema_t *schema,
+                        sluice_value_t *value);
 
 /* The index of the last header with key, or -1. */
 int sluice_headers_last_index(const sluice_headers_t *headers, const char *key);

@@ -97,8 +97,7 @@ int sluice_schema_set_default(sluice_schema_t *schema, sluice_value_t *value, ch
  * empty or already used.
  */
 int sluice_schema_add_field(sluice_schema_t *schema, const char *name,
-                            const sluice_schema_t *field_schema, char *errstr,
-                            size_t errstr_size);
+                            const sluice_schema_t *field_schema, char *errstr, size_t errstr_size);
 
 /* ---- sharing ----------------------------------------------------------- */
 

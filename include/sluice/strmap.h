@@ -45,8 +45,7 @@ const char *sluice_strmap_value_at(const sluice_strmap_t *map, size_t i);
  * prefix is removed from the keys (Kafka's originalsWithPrefix). The caller
  * destroys it.
  */
-sluice_strmap_t *sluice_strmap_subset(const sluice_strmap_t *map, const char *prefix,
-                                      bool strip);
+sluice_strmap_t *sluice_strmap_subset(const sluice_strmap_t *map, const char *prefix, bool strip);
 
 #ifdef __cplusplus
 }

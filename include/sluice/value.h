@@ -141,8 +141,8 @@ void sluice_value_destroy(sluice_value_t *value);
  * types have their underlying type. Returns 0, or -1 with errstr naming the
  * path to the bad part (e.g. "field login_time: expected int64, got string").
  */
-int sluice_value_validate(const sluice_schema_t *schema, const sluice_value_t *value,
-                          char *errstr, size_t errstr_size);
+int sluice_value_validate(const sluice_schema_t *schema, const sluice_value_t *value, char *errstr,
+                          size_t errstr_size);
 
 /* ---- decimals ---------------------------------------------------------- */
 
@@ -160,8 +160,8 @@ void sluice_decimal_to_string(const uint8_t *unscaled, size_t len, int32_t scale
  * Returns 0, or -1 with errstr when the text is not a number or cannot be
  * represented at that scale without losing digits.
  */
-int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *out,
-                               char *errstr, size_t errstr_size);
+int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *out, char *errstr,
+                               size_t errstr_size);
 
 #ifdef __cplusplus
 }

@@ -126,8 +126,8 @@ static void test_listeners(void)
     CU_ASSERT_STRING_EQUAL(bc->advertised_host, "127.0.0.1");
     broker_config_destroy(bc);
 
-    bc = parse("listeners=PLAINTEXT://:9093\nadvertised.listeners=PLAINTEXT://broker1:19093\n",
-               err, sizeof err);
+    bc = parse("listeners=PLAINTEXT://:9093\nadvertised.listeners=PLAINTEXT://broker1:19093\n", err,
+               sizeof err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
     CU_ASSERT_STRING_EQUAL(bc->listener_host, "");
     CU_ASSERT_STRING_EQUAL(bc->advertised_host, "broker1");
@@ -136,8 +136,8 @@ static void test_listeners(void)
 
     char *host = NULL;
     int port = 0;
-    CU_ASSERT_EQUAL(broker_config_parse_listener("PLAINTEXT://[::1]:9092", &host, &port, err,
-                                                 sizeof err), 0);
+    CU_ASSERT_EQUAL(
+        broker_config_parse_listener("PLAINTEXT://[::1]:9092", &host, &port, err, sizeof err), 0);
     CU_ASSERT_STRING_EQUAL(host, "::1");
     CU_ASSERT_EQUAL(port, 9092);
     free(host);

@@ -9,27 +9,27 @@
 void test_register(void);
 
 /* Adds a suite with the given tests: TEST_SUITE("name", { "t", fn }, ...). */
-#define TEST_SUITE(suite_name, ...)                                          \
-    do {                                                                     \
-        CU_pSuite suite_ = CU_add_suite((suite_name), NULL, NULL);           \
-        static const struct { const char *n; CU_TestFunc f; } tests_[] = {   \
-            __VA_ARGS__};                                                    \
-        for (size_t i_ = 0; suite_ && i_ < sizeof tests_ / sizeof tests_[0]; \
-             i_++)                                                           \
-            CU_add_test(suite_, tests_[i_].n, tests_[i_].f);                 \
+#define TEST_SUITE(suite_name, ...)                                                                \
+    do {                                                                                           \
+        CU_pSuite suite_ = CU_add_suite((suite_name), NULL, NULL);                                 \
+        static const struct {                                                                      \
+            const char *n;                                                                         \
+            CU_TestFunc f;                                                                         \
+        } tests_[] = {__VA_ARGS__};                                                                \
+        for (size_t i_ = 0; suite_ && i_ < sizeof tests_ / sizeof tests_[0]; i_++)                 \
+            CU_add_test(suite_, tests_[i_].n, tests_[i_].f);                                       \
     } while (0)
 
 /* Asserts that a NUL-terminated string contains a substring, printing both
  * when it does not. */
-#define ASSERT_CONTAINS(haystack, needle)                                      \
-    do {                                                                       \
-        const char *h_ = (haystack);                                           \
-        const char *n_ = (needle);                                             \
-        int ok_ = h_ != NULL && strstr(h_, n_) != NULL;                        \
-        if (!ok_)                                                              \
-            fprintf(stderr, "\n  expected \"%s\" to contain \"%s\"\n",        \
-                    h_ ? h_ : "(null)", n_);                                   \
-        CU_ASSERT(ok_);                                                        \
+#define ASSERT_CONTAINS(haystack, needle)                                                          \
+    do {                                                                                           \
+        const char *h_ = (haystack);                                                               \
+        const char *n_ = (needle);                                                                 \
+        int ok_ = h_ != NULL && strstr(h_, n_) != NULL;                                            \
+        if (!ok_)                                                                                  \
+            fprintf(stderr, "\n  expected \"%s\" to contain \"%s\"\n", h_ ? h_ : "(null)", n_);    \
+        CU_ASSERT(ok_);                                                                            \
     } while (0)
 
 #include <stdio.h>
