@@ -1,0 +1,2 @@
+sluice_add_broker_test(test_broker_group_coordinator unit/test_broker_group_coordinator.c)
+sluice_add_broker_test(test_broker_group_offsets unit/test_broker_group_offsets.c)
