@@ -1,0 +1,1 @@
+sluice_add_broker_test(test_broker_topics unit/test_broker_topics.c)
