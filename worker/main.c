@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "broker.h"
 #include "cli.h"
 #include "log.h"
 
@@ -13,7 +14,7 @@ static const cli_command_t cli_commands[] = {
     {"standalone", cli_not_implemented, "Run connectors from properties files in a single process",
      false},
     {"distributed", cli_not_implemented, "Join a Connect cluster and serve the REST API", false},
-    {"broker", cli_not_implemented, "Run the bundled Kafka-compatible broker", false},
+    {"broker", broker_cli, "Run the integrated Kafka-compatible broker", true},
 };
 
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof cli_commands[0])

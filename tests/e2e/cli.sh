@@ -21,11 +21,12 @@ expect_status 0 "sluice --version"
 expect_match "$last.out" '^sluice [0-9]+\.[0-9]+\.[0-9]+' "--version prints the release"
 expect_match "$last.out" 'ABI version 1$' "--version prints the ABI version"
 
-# --help lists plugins as working and the planned commands as not working.
+# --help lists the working commands as working and the planned ones as not.
 run_cmd "$last" "$sluice" --help
 expect_status 0 "sluice --help"
 expect_match "$last.out" '^  plugins ' "--help lists plugins"
-expect_no_match "$last.out" '^  (standalone|distributed|broker) ' "--help lists no planned command as working"
+expect_match "$last.out" '^  broker ' "--help lists broker"
+expect_no_match "$last.out" '^  (standalone|distributed) ' "--help lists no planned command as working"
 expect_match "$last.out" 'not implemented yet:.*standalone' "--help names the planned commands"
 
 # The built-in converters are found with no plugin path, with their aliases.
@@ -86,10 +87,21 @@ expect_match "$last.err" "no plugin class named 'JsonConvertr'" "the unknown nam
 expect_match "$last.err" 'did you mean.*JsonConverter|^    .*JsonConverter$' "a close name is suggested"
 
 # Planned commands say so.
-for command in standalone distributed broker; do
+for command in standalone distributed; do
     run_cmd "$last" "$sluice" "$command"
     expect_status 1 "sluice $command"
     expect_match "$last.err" 'not implemented yet' "sluice $command says it is not implemented"
 done
+
+# sluice broker refuses bad arguments and a bad config before binding anything.
+run_cmd "$last" "$sluice" broker --bogus
+expect_status 2 "sluice broker --bogus"
+expect_match "$last.err" "unexpected argument '--bogus'" "sluice broker names the bad argument"
+run_cmd "$last" "$sluice" broker --override listeners=SSL://127.0.0.1:1
+expect_status 1 "sluice broker with an SSL listener"
+expect_match "$last.err" 'only PLAINTEXT listeners are supported' "the listener problem is named"
+run_cmd "$last" "$sluice" broker /nonexistent/server.properties
+expect_status 1 "sluice broker with a missing file"
+expect_match "$last.err" '/nonexistent/server.properties' "the missing file is named"
 
 echo "cli.sh: all checks passed"
