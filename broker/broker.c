@@ -35,7 +35,6 @@ struct bg_job {
 };
 typedef struct bg_job bg_job_t;
 
-
 broker_t *broker_new(broker_config_t *config)
 {
     broker_t *b = mem_calloc(1, sizeof(*b));
@@ -263,15 +262,14 @@ int broker_start(broker_t *b, char *errstr, size_t errstr_size)
 {
     broker_config_t *c = b->config;
     log_defaults_from_config(c, &b->log_defaults);
-    if (broker_meta_load_or_create(c->log_dir, c->node_id, b->cluster_id, errstr, errstr_size) <
-        0)
+    if (broker_meta_load_or_create(c->log_dir, c->node_id, b->cluster_id, errstr, errstr_size) < 0)
         return -1;
     b->loop = broker_loop_new(errstr, errstr_size);
     if (!b->loop)
         return -1;
     int64_t t0 = broker_monotonic_ms();
-    b->topics = broker_topics_open(c->log_dir, &b->log_defaults, broker_now_ms(), errstr,
-                                   errstr_size);
+    b->topics =
+        broker_topics_open(c->log_dir, &b->log_defaults, broker_now_ms(), errstr, errstr_size);
     if (!b->topics)
         return -1;
     b->producers = broker_producers_new();
@@ -286,8 +284,7 @@ int broker_start(broker_t *b, char *errstr, size_t errstr_size)
     gconf.offset_metadata_max_bytes = c->offset_metadata_max_bytes;
     /* An existing __consumer_offsets keeps the partition count it was made with. */
     broker_topic_t *ot = broker_topics_find(b->topics, OFFSETS_TOPIC);
-    gconf.offsets_topic_num_partitions =
-        ot ? ot->partition_count : c->offsets_topic_partitions;
+    gconf.offsets_topic_num_partitions = ot ? ot->partition_count : c->offsets_topic_partitions;
     c->offsets_topic_partitions = gconf.offsets_topic_num_partitions;
     b->groups = broker_group_coordinator_new(&gconf, persist_group_records, b);
     load_committed_offsets(b);

@@ -21,14 +21,13 @@ static void broker_cli_on_signal(int sig)
 
 static void broker_cli_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sluice broker [server.properties] [--override key=value ...]\n"
-            "\n"
-            "Runs the Kafka-compatible broker on its own until SIGINT or SIGTERM.\n"
-            "server.properties takes Kafka's keys (listeners, log.dirs, num.partitions,\n"
-            "log.retention.hours, ...); --override sets one key over the file, as\n"
-            "kafka-server-start.sh does. Without a file every key has Kafka's default:\n"
-            "listeners=PLAINTEXT://localhost:9092, log.dirs=/tmp/kafka-logs.\n");
+    fprintf(out, "Usage: sluice broker [server.properties] [--override key=value ...]\n"
+                 "\n"
+                 "Runs the Kafka-compatible broker on its own until SIGINT or SIGTERM.\n"
+                 "server.properties takes Kafka's keys (listeners, log.dirs, num.partitions,\n"
+                 "log.retention.hours, ...); --override sets one key over the file, as\n"
+                 "kafka-server-start.sh does. Without a file every key has Kafka's default:\n"
+                 "listeners=PLAINTEXT://localhost:9092, log.dirs=/tmp/kafka-logs.\n");
 }
 
 int broker_cli(int argc, char **argv)

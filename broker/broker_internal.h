@@ -38,12 +38,12 @@ typedef struct broker_producers broker_producers_t;
 
 struct broker_request {
     broker_t *broker;
-    broker_conn_t *conn;      /* NULL once the connection has closed */
+    broker_conn_t *conn; /* NULL once the connection has closed */
     broker_request_header_t hdr;
-    uint8_t *frame;           /* the payload (header + body), owned */
+    uint8_t *frame; /* the payload (header + body), owned */
     size_t frame_len;
-    broker_proto_reader_t body; /* positioned at the body */
-    char client_host[64];     /* "/127.0.0.1", as Kafka shows a member's host */
+    broker_proto_reader_t body;            /* positioned at the body */
+    char client_host[64];                  /* "/127.0.0.1", as Kafka shows a member's host */
     void (*cancel)(broker_request_t *req); /* set while parked */
     void *handler_state;
 };
@@ -78,6 +78,14 @@ struct broker {
 /* Wall-clock milliseconds (timestamps, group session timers). */
 int64_t broker_now_ms(void);
 
+/* Allocates an array member of a response struct with n zeroed items (never
+ * NULL, so an empty array encodes as empty rather than null). */
+#define BROKER_ARRAY_ALLOC(arr, n)                                                                 \
+    do {                                                                                           \
+        (arr).count = (int32_t)(n);                                                                \
+        (arr).items = mem_calloc((n) ? (size_t)(n) : 1, sizeof(*(arr).items));                     \
+    } while (0)
+
 /* ---- answering requests -------------------------------------------------- */
 
 /*
@@ -95,8 +103,7 @@ sluice_buf_t *broker_response_begin(broker_request_t *req, size_t *frame_offset)
  * reads the connection's next request.
  */
 void broker_request_respond(broker_request_t *req, sluice_buf_t *buf, size_t frame_offset,
-                            broker_proto_splices_t *splices, void (*on_sent)(void *arg),
-                            void *arg);
+                            broker_proto_splices_t *splices, void (*on_sent)(void *arg), void *arg);
 
 /* Finishes a request that gets no response (Produce with acks=0). */
 void broker_request_done(broker_request_t *req);
@@ -109,8 +116,7 @@ void broker_request_done(broker_request_t *req);
 int broker_request_decode(broker_request_t *req, const broker_proto_message_t *m, void *dst);
 
 /* Encodes resp as message m in the request's version and responds. */
-void broker_request_reply(broker_request_t *req, const broker_proto_message_t *m,
-                          const void *resp);
+void broker_request_reply(broker_request_t *req, const broker_proto_message_t *m, const void *resp);
 
 /* Logs why a request is malformed and closes its connection; frees req. */
 void broker_request_fail(broker_request_t *req, const char *why);

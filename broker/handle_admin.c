@@ -18,15 +18,7 @@
 #include "log.h"
 #include "mem.h"
 
-#define STR(cstr) broker_proto_str_c(cstr)
-
 /* Allocates an array member of a response struct. */
-#define ARRAY_ALLOC(arr, n)                                                                        \
-    do {                                                                                           \
-        (arr).count = (int32_t)(n);                                                                \
-        (arr).items = mem_calloc((n) ? (size_t)(n) : 1, sizeof(*(arr).items));                     \
-    } while (0)
-
 void broker_handle_api_versions(broker_t *b, broker_request_t *req)
 {
     (void)b;
@@ -56,21 +48,22 @@ kafka_error_t broker_create_topic(broker_t *b, const char *name, int32_t partiti
                                 broker_now_ms(), errstr, errstr_size);
 }
 
-static void metadata_fill_topic(broker_t *b, broker_topic_t *t, broker_metadata_response_topic_t *rt)
+static void metadata_fill_topic(broker_t *b, broker_topic_t *t,
+                                broker_metadata_response_topic_t *rt)
 {
     rt->error_code = KAFKA_ERR_NONE;
-    rt->name = STR(t->name);
+    rt->name = BROKER_PROTO_STR(t->name);
     rt->is_internal = t->internal;
-    ARRAY_ALLOC(rt->partitions, t->partition_count);
+    BROKER_ARRAY_ALLOC(rt->partitions, t->partition_count);
     for (int32_t p = 0; p < t->partition_count; p++) {
         broker_metadata_response_partition_t *rp = &rt->partitions.items[p];
         rp->partition_index = p;
         rp->leader_id = b->config->node_id;
-        ARRAY_ALLOC(rp->replica_nodes, 1);
+        BROKER_ARRAY_ALLOC(rp->replica_nodes, 1);
         rp->replica_nodes.items[0] = b->config->node_id;
-        ARRAY_ALLOC(rp->isr_nodes, 1);
+        BROKER_ARRAY_ALLOC(rp->isr_nodes, 1);
         rp->isr_nodes.items[0] = b->config->node_id;
-        ARRAY_ALLOC(rp->offline_replicas, 0);
+        BROKER_ARRAY_ALLOC(rp->offline_replicas, 0);
     }
 }
 
@@ -81,12 +74,12 @@ void broker_handle_metadata(broker_t *b, broker_request_t *req)
         return;
     int16_t version = req->hdr.request_api_version;
     broker_metadata_response_t resp = {0};
-    ARRAY_ALLOC(resp.brokers, 1);
+    BROKER_ARRAY_ALLOC(resp.brokers, 1);
     resp.brokers.items[0].node_id = b->config->node_id;
-    resp.brokers.items[0].host = STR(b->config->advertised_host);
+    resp.brokers.items[0].host = BROKER_PROTO_STR(b->config->advertised_host);
     resp.brokers.items[0].port = b->config->advertised_port;
-    resp.brokers.items[0].rack = STR(NULL);
-    resp.cluster_id = STR(b->cluster_id);
+    resp.brokers.items[0].rack = BROKER_PROTO_STR(NULL);
+    resp.cluster_id = BROKER_PROTO_STR(b->cluster_id);
     resp.controller_id = b->config->node_id;
 
     /* v0: an empty list means every topic; v1+: null does. */
@@ -94,19 +87,19 @@ void broker_handle_metadata(broker_t *b, broker_request_t *req)
     char **names = NULL; /* NUL-terminated copies for the response to point at */
     if (all) {
         size_t n = broker_topics_count(b->topics);
-        ARRAY_ALLOC(resp.topics, n);
+        BROKER_ARRAY_ALLOC(resp.topics, n);
         for (size_t i = 0; i < n; i++)
             metadata_fill_topic(b, broker_topics_at(b->topics, i), &resp.topics.items[i]);
     } else {
-        ARRAY_ALLOC(resp.topics, mreq.topics.count);
+        BROKER_ARRAY_ALLOC(resp.topics, mreq.topics.count);
         names = mem_calloc((size_t)mreq.topics.count + 1, sizeof(char *));
         bool may_create = b->config->auto_create_topics && mreq.allow_auto_topic_creation;
         for (int32_t i = 0; i < mreq.topics.count; i++) {
             broker_metadata_response_topic_t *rt = &resp.topics.items[i];
             names[i] = broker_proto_str_dup(mreq.topics.items[i].name);
             const char *name = names[i] ? names[i] : "";
-            rt->name = STR(name);
-            ARRAY_ALLOC(rt->partitions, 0);
+            rt->name = BROKER_PROTO_STR(name);
+            BROKER_ARRAY_ALLOC(rt->partitions, 0);
             broker_topic_t *t = broker_topics_find(b->topics, name);
             if (!t && may_create && broker_topic_name_valid(name)) {
                 char err[256];
@@ -141,14 +134,14 @@ void broker_handle_list_offsets(broker_t *b, broker_request_t *req)
     if (broker_request_decode(req, &broker_list_offsets_request_message, &lreq) < 0)
         return;
     broker_list_offsets_response_t resp = {0};
-    ARRAY_ALLOC(resp.topics, lreq.topics.count > 0 ? lreq.topics.count : 0);
+    BROKER_ARRAY_ALLOC(resp.topics, lreq.topics.count > 0 ? lreq.topics.count : 0);
     char name[256];
     for (int32_t i = 0; i < resp.topics.count; i++) {
         broker_list_offsets_topic_t *t = &lreq.topics.items[i];
         broker_list_offsets_topic_response_t *rt = &resp.topics.items[i];
         rt->name = t->name;
         snprintf(name, sizeof name, "%.*s", (int)t->name.len, t->name.data ? t->name.data : "");
-        ARRAY_ALLOC(rt->partitions, t->partitions.count > 0 ? t->partitions.count : 0);
+        BROKER_ARRAY_ALLOC(rt->partitions, t->partitions.count > 0 ? t->partitions.count : 0);
         for (int32_t j = 0; j < rt->partitions.count; j++) {
             const broker_list_offsets_partition_t *p = &t->partitions.items[j];
             broker_list_offsets_partition_response_t *rp = &rt->partitions.items[j];
@@ -165,8 +158,8 @@ void broker_handle_list_offsets(broker_t *b, broker_request_t *req)
             else if (p->timestamp == BROKER_LOG_EARLIEST_TIMESTAMP)
                 rp->offset = broker_log_start_offset(log);
             else
-                rp->error_code = broker_log_offset_for_timestamp(log, p->timestamp, &rp->offset,
-                                                                 &rp->timestamp);
+                rp->error_code =
+                    broker_log_offset_for_timestamp(log, p->timestamp, &rp->offset, &rp->timestamp);
         }
     }
     broker_request_reply(req, &broker_list_offsets_response_message, &resp);
@@ -185,7 +178,7 @@ static broker_proto_str_t arena_str(msg_arena_t *a, const char *text)
 {
     mem_grow((void **)&a->items, &a->cap, a->count + 1, sizeof(char *));
     a->items[a->count] = mem_strdup(text);
-    return STR(a->items[a->count++]);
+    return BROKER_PROTO_STR(a->items[a->count++]);
 }
 
 static void arena_free(msg_arena_t *a)
@@ -202,12 +195,12 @@ void broker_handle_create_topics(broker_t *b, broker_request_t *req)
         return;
     broker_create_topics_response_t resp = {0};
     msg_arena_t arena = {0};
-    ARRAY_ALLOC(resp.topics, creq.topics.count > 0 ? creq.topics.count : 0);
+    BROKER_ARRAY_ALLOC(resp.topics, creq.topics.count > 0 ? creq.topics.count : 0);
     for (int32_t i = 0; i < resp.topics.count; i++) {
         broker_creatable_topic_t *t = &creq.topics.items[i];
         broker_creatable_topic_result_t *r = &resp.topics.items[i];
         r->name = t->name;
-        r->error_message = STR(NULL);
+        r->error_message = BROKER_PROTO_STR(NULL);
         char *name = broker_proto_str_dup(t->name);
         char err[512] = "";
         int32_t partitions = t->num_partitions;
@@ -266,7 +259,7 @@ void broker_handle_delete_topics(broker_t *b, broker_request_t *req)
     if (broker_request_decode(req, &broker_delete_topics_request_message, &dreq) < 0)
         return;
     broker_delete_topics_response_t resp = {0};
-    ARRAY_ALLOC(resp.responses, dreq.topic_names.count > 0 ? dreq.topic_names.count : 0);
+    BROKER_ARRAY_ALLOC(resp.responses, dreq.topic_names.count > 0 ? dreq.topic_names.count : 0);
     for (int32_t i = 0; i < resp.responses.count; i++) {
         char *name = broker_proto_str_dup(dreq.topic_names.items[i]);
         resp.responses.items[i].name = dreq.topic_names.items[i];
@@ -294,17 +287,17 @@ void broker_handle_create_partitions(broker_t *b, broker_request_t *req)
         return;
     broker_create_partitions_response_t resp = {0};
     msg_arena_t arena = {0};
-    ARRAY_ALLOC(resp.results, preq.topics.count > 0 ? preq.topics.count : 0);
+    BROKER_ARRAY_ALLOC(resp.results, preq.topics.count > 0 ? preq.topics.count : 0);
     for (int32_t i = 0; i < resp.results.count; i++) {
         broker_create_partitions_topic_t *t = &preq.topics.items[i];
         broker_create_partitions_topic_result_t *r = &resp.results.items[i];
         r->name = t->name;
-        r->error_message = STR(NULL);
+        r->error_message = BROKER_PROTO_STR(NULL);
         char *name = broker_proto_str_dup(t->name);
         char err[512] = "";
         kafka_error_t ec =
-            broker_topics_add_partitions(b->topics, name ? name : "", t->count,
-                                         preq.validate_only, broker_now_ms(), err, sizeof err);
+            broker_topics_add_partitions(b->topics, name ? name : "", t->count, preq.validate_only,
+                                         broker_now_ms(), err, sizeof err);
         r->error_code = (int16_t)ec;
         if (ec != KAFKA_ERR_NONE)
             r->error_message = arena_str(&arena, err);
@@ -381,7 +374,7 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
         return;
     broker_describe_configs_response_t resp = {0};
     msg_arena_t arena = {0};
-    ARRAY_ALLOC(resp.results, dreq.resources.count > 0 ? dreq.resources.count : 0);
+    BROKER_ARRAY_ALLOC(resp.results, dreq.resources.count > 0 ? dreq.resources.count : 0);
     char node[16];
     snprintf(node, sizeof node, "%d", b->config->node_id);
     for (int32_t i = 0; i < resp.results.count; i++) {
@@ -389,8 +382,8 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
         broker_describe_configs_result_t *r = &resp.results.items[i];
         r->resource_type = res->resource_type;
         r->resource_name = res->resource_name;
-        r->error_message = STR(NULL);
-        ARRAY_ALLOC(r->configs, 0);
+        r->error_message = BROKER_PROTO_STR(NULL);
+        BROKER_ARRAY_ALLOC(r->configs, 0);
         char *name = broker_proto_str_dup(res->resource_name);
         if (res->resource_type == 2) { /* TOPIC */
             broker_topic_t *t = broker_topics_find(b->topics, name ? name : "");
@@ -402,7 +395,7 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
                 while (broker_topic_config_keys[n].name)
                     n++;
                 free(r->configs.items);
-                ARRAY_ALLOC(r->configs, n);
+                BROKER_ARRAY_ALLOC(r->configs, n);
                 int32_t used = 0;
                 for (size_t k = 0; k < n; k++) {
                     const char *key = broker_topic_config_keys[k].name;
@@ -412,12 +405,12 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
                     topic_value_text(t, key, value, sizeof value);
                     broker_describe_configs_resource_result_t *c = &r->configs.items[used++];
                     bool override = sluice_strmap_get(t->overrides, key) != NULL;
-                    c->name = STR(key);
+                    c->name = BROKER_PROTO_STR(key);
                     c->value = arena_str(&arena, value);
                     c->is_default = !override;
                     c->config_source =
                         override ? CONFIG_SOURCE_DYNAMIC_TOPIC : CONFIG_SOURCE_DEFAULT;
-                    ARRAY_ALLOC(c->synonyms, 0);
+                    BROKER_ARRAY_ALLOC(c->synonyms, 0);
                 }
                 r->configs.count = used;
             }
@@ -430,7 +423,7 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
                 while (broker_config_keys[n].name)
                     n++;
                 free(r->configs.items);
-                ARRAY_ALLOC(r->configs, n);
+                BROKER_ARRAY_ALLOC(r->configs, n);
                 int32_t used = 0;
                 const sluice_strmap_t *orig = sluice_config_originals(b->config->config);
                 for (size_t k = 0; k < n; k++) {
@@ -439,14 +432,15 @@ void broker_handle_describe_configs(broker_t *b, broker_request_t *req)
                         continue;
                     const char *v = sluice_strmap_get(orig, key->name);
                     broker_describe_configs_resource_result_t *c = &r->configs.items[used++];
-                    c->name = STR(key->name);
-                    c->value = v ? arena_str(&arena, v)
-                                 : key->default_value ? STR(key->default_value) : STR(NULL);
+                    c->name = BROKER_PROTO_STR(key->name);
+                    c->value = v                    ? arena_str(&arena, v)
+                               : key->default_value ? BROKER_PROTO_STR(key->default_value)
+                                                    : BROKER_PROTO_STR(NULL);
                     c->read_only = true;
                     c->is_default = v == NULL;
                     c->config_source = v ? CONFIG_SOURCE_STATIC_BROKER : CONFIG_SOURCE_DEFAULT;
                     c->is_sensitive = key->type == SLUICE_CONFIG_PASSWORD;
-                    ARRAY_ALLOC(c->synonyms, 0);
+                    BROKER_ARRAY_ALLOC(c->synonyms, 0);
                 }
                 r->configs.count = used;
             }
@@ -474,9 +468,10 @@ void broker_handle_init_producer_id(broker_t *b, broker_request_t *req)
         resp.error_code = KAFKA_ERR_INVALID_REQUEST;
         resp.producer_id = -1;
         resp.producer_epoch = -1;
-        log_warn(NULL, "broker", "Refused InitProducerId for transactional.id %.*s: "
-                 "transactions are not supported", (int)ireq.transactional_id.len,
-                 ireq.transactional_id.data);
+        log_warn(NULL, "broker",
+                 "Refused InitProducerId for transactional.id %.*s: "
+                 "transactions are not supported",
+                 (int)ireq.transactional_id.len, ireq.transactional_id.data);
     } else {
         resp.producer_id = b->next_producer_id++;
         resp.producer_epoch = 0;
@@ -493,9 +488,9 @@ void broker_handle_find_coordinator(broker_t *b, broker_request_t *req)
     /* One node: this broker coordinates every group (and would every
      * transactional id). */
     broker_find_coordinator_response_t resp = {0};
-    resp.error_message = STR(NULL);
+    resp.error_message = BROKER_PROTO_STR(NULL);
     resp.node_id = b->config->node_id;
-    resp.host = STR(b->config->advertised_host);
+    resp.host = BROKER_PROTO_STR(b->config->advertised_host);
     resp.port = b->config->advertised_port;
     broker_request_reply(req, &broker_find_coordinator_response_message, &resp);
     broker_proto_free(&broker_find_coordinator_request_message, &freq);

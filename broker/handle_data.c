@@ -15,12 +15,6 @@
 #include "producer_state.h"
 #include "record_batch.h"
 
-#define ARRAY_ALLOC(arr, n)                                                                        \
-    do {                                                                                           \
-        (arr).count = (int32_t)(n);                                                                \
-        (arr).items = mem_calloc((n) ? (size_t)(n) : 1, sizeof(*(arr).items));                     \
-    } while (0)
-
 static void name_copy(char *dst, size_t size, broker_proto_str_t s)
 {
     snprintf(dst, size, "%.*s", (int)s.len, s.data ? s.data : "");
@@ -46,12 +40,14 @@ static void produce_partition(broker_t *b, const char *topic, broker_produce_par
     uint8_t *data = (uint8_t *)pd->records.bytes.data;
     size_t len = pd->records.bytes.len;
     int nbatches = 0;
-    kafka_error_t ec = data ? broker_batch_count(data, len, &nbatches, err, sizeof err)
-                            : KAFKA_ERR_INVALID_RECORD;
+    kafka_error_t ec =
+        data ? broker_batch_count(data, len, &nbatches, err, sizeof err) : KAFKA_ERR_INVALID_RECORD;
     if (ec == KAFKA_ERR_NONE && nbatches != 1) {
         ec = KAFKA_ERR_INVALID_RECORD;
-        snprintf(err, sizeof err, "a produce request must carry exactly one record batch per "
-                 "partition, not %d", nbatches);
+        snprintf(err, sizeof err,
+                 "a produce request must carry exactly one record batch per "
+                 "partition, not %d",
+                 nbatches);
     }
     broker_batch_header_t hdr;
     if (ec == KAFKA_ERR_NONE)
@@ -59,8 +55,7 @@ static void produce_partition(broker_t *b, const char *topic, broker_produce_par
     if (ec == KAFKA_ERR_NONE && hdr.producer_id >= 0) {
         int64_t dup = -1;
         ec = broker_producers_check(b->producers, topic, pd->index, hdr.producer_id,
-                                    hdr.producer_epoch, hdr.base_sequence, hdr.records_count,
-                                    &dup);
+                                    hdr.producer_epoch, hdr.base_sequence, hdr.records_count, &dup);
         if (ec == KAFKA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
             /* A retry of a batch we have: success with the original offset. */
             pr->error_code = KAFKA_ERR_NONE;
@@ -102,15 +97,15 @@ void broker_handle_produce(broker_t *b, broker_request_t *req)
     broker_produce_response_t resp = {0};
     bool any_error = false;
     int16_t acks = preq.acks;
-    ARRAY_ALLOC(resp.responses, preq.topic_data.count > 0 ? preq.topic_data.count : 0);
+    BROKER_ARRAY_ALLOC(resp.responses, preq.topic_data.count > 0 ? preq.topic_data.count : 0);
     for (int32_t i = 0; i < resp.responses.count; i++) {
         broker_produce_topic_data_t *td = &preq.topic_data.items[i];
         broker_produce_topic_response_t *tr = &resp.responses.items[i];
         tr->name = td->name;
         char topic[256];
         name_copy(topic, sizeof topic, td->name);
-        ARRAY_ALLOC(tr->partition_responses,
-                    td->partition_data.count > 0 ? td->partition_data.count : 0);
+        BROKER_ARRAY_ALLOC(tr->partition_responses,
+                           td->partition_data.count > 0 ? td->partition_data.count : 0);
         for (int32_t j = 0; j < tr->partition_responses.count; j++) {
             broker_produce_partition_response_t *pr = &tr->partition_responses.items[j];
             if (acks != 0 && acks != 1 && acks != -1) {
@@ -188,22 +183,21 @@ static int64_t fetch_read_all(broker_t *b, const broker_fetch_request_t *freq,
                                ? freq->topics.items[i].partitions.count
                                : 0);
     fr->reads = mem_calloc(nparts ? nparts : 1, sizeof(*fr->reads));
-    fr->ranges =
-        mem_calloc(nparts ? nparts * BROKER_LOG_READ_MAX_SLICES : 1, sizeof(*fr->ranges));
+    fr->ranges = mem_calloc(nparts ? nparts * BROKER_LOG_READ_MAX_SLICES : 1, sizeof(*fr->ranges));
     fr->count = 0;
     size_t nranges = 0;
     int64_t total = 0;
     int64_t budget = freq->max_bytes > 0 ? freq->max_bytes : INT32_MAX;
     *errors = false;
     memset(resp, 0, sizeof(*resp));
-    ARRAY_ALLOC(resp->responses, freq->topics.count > 0 ? freq->topics.count : 0);
+    BROKER_ARRAY_ALLOC(resp->responses, freq->topics.count > 0 ? freq->topics.count : 0);
     for (int32_t i = 0; i < resp->responses.count; i++) {
         const broker_fetch_topic_t *ft = &freq->topics.items[i];
         broker_fetch_topic_response_t *rt = &resp->responses.items[i];
         rt->topic = ft->topic;
         char topic[256];
         name_copy(topic, sizeof topic, ft->topic);
-        ARRAY_ALLOC(rt->partitions, ft->partitions.count > 0 ? ft->partitions.count : 0);
+        BROKER_ARRAY_ALLOC(rt->partitions, ft->partitions.count > 0 ? ft->partitions.count : 0);
         for (int32_t j = 0; j < rt->partitions.count; j++) {
             const broker_fetch_partition_t *fp = &ft->partitions.items[j];
             broker_fetch_partition_data_t *pd = &rt->partitions.items[j];
@@ -212,7 +206,7 @@ static int64_t fetch_read_all(broker_t *b, const broker_fetch_request_t *freq,
             pd->last_stable_offset = -1;
             pd->log_start_offset = -1;
             pd->preferred_read_replica = -1;
-            ARRAY_ALLOC(pd->aborted_transactions, 0);
+            BROKER_ARRAY_ALLOC(pd->aborted_transactions, 0);
             broker_log_t *log = broker_topics_log(b->topics, topic, fp->partition);
             if (!log) {
                 pd->error_code = KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
@@ -237,9 +231,10 @@ static int64_t fetch_read_all(broker_t *b, const broker_fetch_request_t *freq,
             pd->records.ranges = &fr->ranges[nranges];
             pd->records.range_count = (size_t)rd->nslices;
             for (int s = 0; s < rd->nslices; s++)
-                fr->ranges[nranges++] = (broker_proto_file_range_t){
-                    .fd = rd->slices[s].fd, .pos = rd->slices[s].position,
-                    .len = (size_t)rd->slices[s].length};
+                fr->ranges[nranges++] =
+                    (broker_proto_file_range_t){.fd = rd->slices[s].fd,
+                                                .pos = rd->slices[s].position,
+                                                .len = (size_t)rd->slices[s].length};
             total += rd->bytes;
             budget -= rd->bytes;
             if (budget < 0)

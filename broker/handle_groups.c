@@ -13,18 +13,17 @@
 #include "broker_internal.h"
 #include "mem.h"
 
-#define STR(cstr) broker_proto_str_c(cstr)
-#define ARRAY_ALLOC(arr, n)                                                                        \
-    do {                                                                                           \
-        (arr).count = (int32_t)(n);                                                                \
-        (arr).items = mem_calloc((n) ? (size_t)(n) : 1, sizeof(*(arr).items));                     \
-    } while (0)
-
 /* A NUL-terminated copy, or NULL for a null string. Strings with an embedded
  * NUL are cut there, which the coordinator then sees as a different id. */
 static char *dup_str(broker_proto_str_t s)
 {
     return broker_proto_str_dup(s);
+}
+
+/* Bytes for a response field that is never null. */
+static broker_proto_bytes_t bytes_of(const uint8_t *data, size_t len)
+{
+    return (broker_proto_bytes_t){.data = data ? data : (const uint8_t *)"", .len = len};
 }
 
 static void group_cancel(broker_request_t *req)
@@ -41,18 +40,15 @@ static void join_done(void *opaque, const broker_group_join_response_t *r)
     broker_join_group_response_t resp = {0};
     resp.error_code = r->error_code;
     resp.generation_id = r->generation_id;
-    resp.protocol_name = STR(r->protocol_name ? r->protocol_name : "");
-    resp.leader = STR(r->leader ? r->leader : "");
-    resp.member_id = STR(r->member_id ? r->member_id : "");
-    ARRAY_ALLOC(resp.members, r->member_count);
+    resp.protocol_name = BROKER_PROTO_STR(r->protocol_name ? r->protocol_name : "");
+    resp.leader = BROKER_PROTO_STR(r->leader ? r->leader : "");
+    resp.member_id = BROKER_PROTO_STR(r->member_id ? r->member_id : "");
+    BROKER_ARRAY_ALLOC(resp.members, r->member_count);
     for (size_t i = 0; i < r->member_count; i++) {
-        resp.members.items[i].member_id = STR(r->members[i].member_id);
-        resp.members.items[i].group_instance_id = STR(r->members[i].group_instance_id);
+        resp.members.items[i].member_id = BROKER_PROTO_STR(r->members[i].member_id);
+        resp.members.items[i].group_instance_id = BROKER_PROTO_STR(r->members[i].group_instance_id);
         resp.members.items[i].metadata =
-            (broker_proto_bytes_t){.data = r->members[i].metadata
-                                               ? r->members[i].metadata
-                                               : (const uint8_t *)"",
-                                   .len = r->members[i].metadata_len};
+            bytes_of(r->members[i].metadata, r->members[i].metadata_len);
     }
     broker_request_reply(req, &broker_join_group_response_message, &resp);
     broker_proto_free(&broker_join_group_response_message, &resp);
@@ -111,8 +107,7 @@ static void sync_done(void *opaque, const broker_group_sync_response_t *r)
     broker_request_t *req = opaque;
     broker_sync_group_response_t resp = {0};
     resp.error_code = r->error_code;
-    resp.assignment = (broker_proto_bytes_t){
-        .data = r->assignment ? r->assignment : (const uint8_t *)"", .len = r->assignment_len};
+    resp.assignment = bytes_of(r->assignment, r->assignment_len);
     broker_request_reply(req, &broker_sync_group_response_message, &resp);
 }
 
@@ -164,9 +159,9 @@ void broker_handle_heartbeat(broker_t *b, broker_request_t *req)
     char *member_id = dup_str(hreq.member_id);
     char *instance_id = dup_str(hreq.group_instance_id);
     broker_heartbeat_response_t resp = {0};
-    resp.error_code = broker_group_heartbeat(b->groups, group_id, hreq.generation_id,
-                                             member_id ? member_id : "", instance_id,
-                                             broker_now_ms());
+    resp.error_code =
+        broker_group_heartbeat(b->groups, group_id, hreq.generation_id, member_id ? member_id : "",
+                               instance_id, broker_now_ms());
     free(group_id);
     free(member_id);
     free(instance_id);
@@ -190,11 +185,6 @@ void broker_handle_leave_group(broker_t *b, broker_request_t *req)
 
 /* ---- DescribeGroups / ListGroups -------------------------------------------------- */
 
-static broker_proto_bytes_t bytes_of(const uint8_t *data, size_t len)
-{
-    return (broker_proto_bytes_t){.data = data ? data : (const uint8_t *)"", .len = len};
-}
-
 void broker_handle_describe_groups(broker_t *b, broker_request_t *req)
 {
     broker_describe_groups_request_t dreq;
@@ -203,7 +193,7 @@ void broker_handle_describe_groups(broker_t *b, broker_request_t *req)
     size_t n = dreq.groups.count > 0 ? (size_t)dreq.groups.count : 0;
     broker_group_description_t *descs = mem_calloc(n ? n : 1, sizeof(*descs));
     broker_describe_groups_response_t resp = {0};
-    ARRAY_ALLOC(resp.groups, n);
+    BROKER_ARRAY_ALLOC(resp.groups, n);
     for (size_t i = 0; i < n; i++) {
         char *gid = dup_str(dreq.groups.items[i]);
         broker_group_describe(b->groups, gid ? gid : "", &descs[i]);
@@ -211,18 +201,18 @@ void broker_handle_describe_groups(broker_t *b, broker_request_t *req)
         broker_described_group_t *g = &resp.groups.items[i];
         g->error_code = descs[i].error_code;
         g->group_id = dreq.groups.items[i];
-        g->group_state = STR(descs[i].group_state ? descs[i].group_state : "Dead");
-        g->protocol_type = STR(descs[i].protocol_type ? descs[i].protocol_type : "");
-        g->protocol_data = STR(descs[i].protocol_data ? descs[i].protocol_data : "");
+        g->group_state = BROKER_PROTO_STR(descs[i].group_state ? descs[i].group_state : "Dead");
+        g->protocol_type = BROKER_PROTO_STR(descs[i].protocol_type ? descs[i].protocol_type : "");
+        g->protocol_data = BROKER_PROTO_STR(descs[i].protocol_data ? descs[i].protocol_data : "");
         g->authorized_operations = INT32_MIN;
-        ARRAY_ALLOC(g->members, descs[i].member_count);
+        BROKER_ARRAY_ALLOC(g->members, descs[i].member_count);
         for (size_t m = 0; m < descs[i].member_count; m++) {
             const broker_group_member_description_t *md = &descs[i].members[m];
             broker_described_group_member_t *gm = &g->members.items[m];
-            gm->member_id = STR(md->member_id);
-            gm->group_instance_id = STR(md->group_instance_id);
-            gm->client_id = STR(md->client_id ? md->client_id : "");
-            gm->client_host = STR(md->client_host ? md->client_host : "");
+            gm->member_id = BROKER_PROTO_STR(md->member_id);
+            gm->group_instance_id = BROKER_PROTO_STR(md->group_instance_id);
+            gm->client_id = BROKER_PROTO_STR(md->client_id ? md->client_id : "");
+            gm->client_host = BROKER_PROTO_STR(md->client_host ? md->client_host : "");
             gm->member_metadata = bytes_of(md->member_metadata, md->member_metadata_len);
             gm->member_assignment = bytes_of(md->member_assignment, md->member_assignment_len);
         }
@@ -243,10 +233,10 @@ void broker_handle_list_groups(broker_t *b, broker_request_t *req)
     size_t n = 0;
     broker_group_overview_t *groups = broker_group_list(b->groups, &n);
     broker_list_groups_response_t resp = {0};
-    ARRAY_ALLOC(resp.groups, n);
+    BROKER_ARRAY_ALLOC(resp.groups, n);
     for (size_t i = 0; i < n; i++) {
-        resp.groups.items[i].group_id = STR(groups[i].group_id);
-        resp.groups.items[i].protocol_type = STR(groups[i].protocol_type);
+        resp.groups.items[i].group_id = BROKER_PROTO_STR(groups[i].group_id);
+        resp.groups.items[i].protocol_type = BROKER_PROTO_STR(groups[i].protocol_type);
     }
     broker_request_reply(req, &broker_list_groups_response_message, &resp);
     broker_proto_free(&broker_list_groups_response_message, &resp);
@@ -291,16 +281,16 @@ void broker_handle_offset_commit(broker_t *b, broker_request_t *req)
     char *member_id = dup_str(creq.member_id);
     char *instance_id = dup_str(creq.group_instance_id);
     broker_group_commit_offsets(b->groups, group_id, creq.generation_id_or_member_epoch,
-                                member_id ? member_id : "", instance_id,
-                                creq.retention_time_ms, parts, total, broker_now_ms());
+                                member_id ? member_id : "", instance_id, creq.retention_time_ms,
+                                parts, total, broker_now_ms());
     broker_offset_commit_response_t resp = {0};
-    ARRAY_ALLOC(resp.topics, creq.topics.count > 0 ? creq.topics.count : 0);
+    BROKER_ARRAY_ALLOC(resp.topics, creq.topics.count > 0 ? creq.topics.count : 0);
     k = 0;
     for (int32_t i = 0; i < resp.topics.count; i++) {
         broker_offset_commit_request_topic_t *t = &creq.topics.items[i];
         resp.topics.items[i].name = t->name;
-        ARRAY_ALLOC(resp.topics.items[i].partitions,
-                    t->partitions.count > 0 ? t->partitions.count : 0);
+        BROKER_ARRAY_ALLOC(resp.topics.items[i].partitions,
+                           t->partitions.count > 0 ? t->partitions.count : 0);
         for (int32_t j = 0; j < resp.topics.items[i].partitions.count; j++, k++) {
             resp.topics.items[i].partitions.items[j].partition_index = parts[k].partition;
             resp.topics.items[i].partitions.items[j].error_code = parts[k].error_code;
@@ -324,7 +314,7 @@ static void fetch_fill_partition(broker_offset_fetch_response_partition_t *rp,
     rp->partition_index = f->partition;
     rp->committed_offset = f->committed_offset;
     rp->committed_leader_epoch = f->committed_leader_epoch;
-    rp->metadata = STR(f->metadata ? f->metadata : "");
+    rp->metadata = BROKER_PROTO_STR(f->metadata ? f->metadata : "");
     rp->error_code = f->error_code;
 }
 
@@ -342,7 +332,7 @@ void broker_handle_offset_fetch(broker_t *b, broker_request_t *req)
         /* Every committed partition of the group, grouped by topic. */
         resp.error_code = broker_group_fetch_all_offsets(b->groups, group_id, &parts, &total);
         size_t ntopics = 0;
-        ARRAY_ALLOC(resp.topics, total);
+        BROKER_ARRAY_ALLOC(resp.topics, total);
         for (size_t i = 0; i < total; i++) {
             broker_offset_fetch_response_topic_t *rt = NULL;
             for (size_t t = 0; t < ntopics; t++)
@@ -350,8 +340,8 @@ void broker_handle_offset_fetch(broker_t *b, broker_request_t *req)
                     rt = &resp.topics.items[t];
             if (!rt) {
                 rt = &resp.topics.items[ntopics++];
-                rt->name = STR(parts[i].topic);
-                ARRAY_ALLOC(rt->partitions, 0);
+                rt->name = BROKER_PROTO_STR(parts[i].topic);
+                BROKER_ARRAY_ALLOC(rt->partitions, 0);
             }
             rt->partitions.items =
                 mem_realloc(rt->partitions.items,
@@ -376,13 +366,13 @@ void broker_handle_offset_fetch(broker_t *b, broker_request_t *req)
             }
         }
         resp.error_code = broker_group_fetch_offsets(b->groups, group_id, parts, total);
-        ARRAY_ALLOC(resp.topics, freq.topics.count);
+        BROKER_ARRAY_ALLOC(resp.topics, freq.topics.count);
         k = 0;
         for (int32_t i = 0; i < freq.topics.count; i++) {
             broker_offset_fetch_response_topic_t *rt = &resp.topics.items[i];
             rt->name = freq.topics.items[i].name;
             int32_t np = freq.topics.items[i].partition_indexes.count;
-            ARRAY_ALLOC(rt->partitions, np > 0 ? np : 0);
+            BROKER_ARRAY_ALLOC(rt->partitions, np > 0 ? np : 0);
             for (int32_t j = 0; j < rt->partitions.count; j++)
                 fetch_fill_partition(&rt->partitions.items[j], &parts[k++]);
         }

@@ -45,8 +45,8 @@ void broker_producers_destroy(broker_producers_t *p)
     free(p);
 }
 
-static producer_entry_t *producers_find(broker_producers_t *p, const char *topic,
-                                        int32_t partition, int64_t pid)
+static producer_entry_t *producers_find(broker_producers_t *p, const char *topic, int32_t partition,
+                                        int64_t pid)
 {
     for (size_t i = 0; i < p->count; i++) {
         producer_entry_t *e = &p->items[i];
@@ -84,8 +84,8 @@ kafka_error_t broker_producers_check(broker_producers_t *p, const char *topic, i
         }
     }
     if (e->count > 0) {
-        const producer_batch_t *last = &e->batches[(e->head - 1 + PRODUCER_BATCHES) %
-                                                   PRODUCER_BATCHES];
+        const producer_batch_t *last =
+            &e->batches[(e->head - 1 + PRODUCER_BATCHES) % PRODUCER_BATCHES];
         if (first_seq != seq_add(last->last_seq, 1))
             return KAFKA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
     }

@@ -54,9 +54,9 @@ struct broker_conn {
     size_t out_bytes;
     broker_request_t *current; /* the request being served; no other is read meanwhile */
     unsigned events;
-    int depth;          /* > 0 while a server function works on the connection */
-    bool close_after;   /* close once the output is sent */
-    bool dead;          /* closed; freed when depth drops to 0 */
+    int depth;        /* > 0 while a server function works on the connection */
+    bool close_after; /* close once the output is sent */
+    bool dead;        /* closed; freed when depth drops to 0 */
 };
 
 int64_t broker_now_ms(void)
@@ -257,8 +257,7 @@ static void request_finish(broker_request_t *req)
 }
 
 void broker_request_respond(broker_request_t *req, sluice_buf_t *buf, size_t frame_offset,
-                            broker_proto_splices_t *splices, void (*on_sent)(void *arg),
-                            void *arg)
+                            broker_proto_splices_t *splices, void (*on_sent)(void *arg), void *arg)
 {
     broker_conn_t *conn = req->conn;
     if (!conn || conn->dead) {
@@ -284,10 +283,11 @@ void broker_request_done(broker_request_t *req)
 void broker_request_fail(broker_request_t *req, const char *why)
 {
     broker_conn_t *conn = req->conn;
-    log_warn(NULL, "broker", "Malformed %s v%d request from %s (correlation id %d): %s; closing "
-             "the connection", broker_proto_api_name(req->hdr.request_api_key),
-             req->hdr.request_api_version, conn ? conn->peer : "a closed connection",
-             req->hdr.correlation_id, why);
+    log_warn(NULL, "broker",
+             "Malformed %s v%d request from %s (correlation id %d): %s; closing "
+             "the connection",
+             broker_proto_api_name(req->hdr.request_api_key), req->hdr.request_api_version,
+             conn ? conn->peer : "a closed connection", req->hdr.correlation_id, why);
     if (conn && !conn->dead) {
         conn->current = NULL;
         conn_close(conn, why);
@@ -303,8 +303,7 @@ int broker_request_decode(broker_request_t *req, const broker_proto_message_t *m
     return -1;
 }
 
-void broker_request_reply(broker_request_t *req, const broker_proto_message_t *m,
-                          const void *resp)
+void broker_request_reply(broker_request_t *req, const broker_proto_message_t *m, const void *resp)
 {
     size_t frame;
     sluice_buf_t *buf = broker_response_begin(req, &frame);
@@ -320,9 +319,11 @@ static void handle_unsupported(broker_t *broker, broker_request_t *req)
     broker_proto_unsupported_version_response(buf, req->hdr.correlation_id);
     (void)frame;
     broker_conn_t *conn = req->conn;
-    log_warn(NULL, "broker", "Unsupported %s v%d request (api key %d) from %s; answering "
-             "UNSUPPORTED_VERSION and closing", broker_proto_api_name(req->hdr.request_api_key),
-             req->hdr.request_api_version, req->hdr.request_api_key, conn->peer);
+    log_warn(NULL, "broker",
+             "Unsupported %s v%d request (api key %d) from %s; answering "
+             "UNSUPPORTED_VERSION and closing",
+             broker_proto_api_name(req->hdr.request_api_key), req->hdr.request_api_version,
+             req->hdr.request_api_key, conn->peer);
     conn_enqueue(conn, buf, NULL, NULL, NULL);
     conn->close_after = true;
     req->cancel = NULL;
@@ -370,10 +371,9 @@ static void conn_process(broker_conn_t *conn)
            conn->out_bytes < CONN_OUTPUT_HIGH_WATER) {
         broker_proto_frame_t frame;
         char err[256];
-        broker_proto_frame_status_t st =
-            broker_proto_frame_next(conn->in + conn->in_off, conn->in_len - conn->in_off,
-                                    (size_t)b->config->socket_request_max_bytes, &frame, err,
-                                    sizeof err);
+        broker_proto_frame_status_t st = broker_proto_frame_next(
+            conn->in + conn->in_off, conn->in_len - conn->in_off,
+            (size_t)b->config->socket_request_max_bytes, &frame, err, sizeof err);
         if (st == BROKER_PROTO_FRAME_INCOMPLETE)
             break;
         if (st == BROKER_PROTO_FRAME_INVALID) {
@@ -392,8 +392,10 @@ static void conn_process(broker_conn_t *conn)
             conn->in_off = conn->in_len = 0;
         broker_proto_reader_init(&req->body, req->frame, req->frame_len);
         if (broker_proto_request_header_decode(&req->body, &req->hdr) < 0) {
-            log_warn(NULL, "broker", "Connection from %s sent a malformed request header (%s); "
-                     "closing it", conn->peer, broker_proto_reader_errstr(&req->body));
+            log_warn(NULL, "broker",
+                     "Connection from %s sent a malformed request header (%s); "
+                     "closing it",
+                     conn->peer, broker_proto_reader_errstr(&req->body));
             broker_request_free(req);
             conn_close(conn, "malformed request header");
             return;
@@ -506,8 +508,8 @@ int broker_server_listen(broker_t *b, char *errstr, size_t errstr_size)
     const char *host = b->config->listener_host;
     char port[16];
     snprintf(port, sizeof port, "%d", b->config->listener_port);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
     if (rc != 0) {
@@ -518,8 +520,7 @@ int broker_server_listen(broker_t *b, char *errstr, size_t errstr_size)
     int fd = -1;
     int last_errno = 0;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    ai->ai_protocol);
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) {
             last_errno = errno;
             continue;

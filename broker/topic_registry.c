@@ -27,50 +27,96 @@ struct broker_topics {
  * cannot honour are accepted only with the value that means "as Kafka would
  * do anyway" (see topic_config_supported). */
 const sluice_config_key_t broker_topic_config_keys[] = {
-    {.name = "cleanup.policy", .type = SLUICE_CONFIG_LIST, .default_value = "delete",
-     .importance = SLUICE_IMPORTANCE_MEDIUM, .validator = SLUICE_LIST_OF("delete", "compact"),
+    {.name = "cleanup.policy",
+     .type = SLUICE_CONFIG_LIST,
+     .default_value = "delete",
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_LIST_OF("delete", "compact"),
      .doc = "delete removes old segments; compact keeps the latest record per key."},
-    {.name = "retention.ms", .type = SLUICE_CONFIG_LONG, .importance = SLUICE_IMPORTANCE_MEDIUM,
+    {.name = "retention.ms",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
      .doc = "How long to keep data; -1 keeps it forever."},
-    {.name = "retention.bytes", .type = SLUICE_CONFIG_LONG, .importance = SLUICE_IMPORTANCE_MEDIUM,
+    {.name = "retention.bytes",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
      .doc = "The most a partition may hold before old segments go; -1 for no limit."},
-    {.name = "segment.bytes", .type = SLUICE_CONFIG_INT, .importance = SLUICE_IMPORTANCE_MEDIUM,
-     .validator = SLUICE_AT_LEAST(14), .doc = "The size of a segment file."},
-    {.name = "segment.ms", .type = SLUICE_CONFIG_LONG, .importance = SLUICE_IMPORTANCE_MEDIUM,
-     .validator = SLUICE_AT_LEAST(1), .doc = "The age at which a segment is rolled."},
-    {.name = "segment.index.bytes", .type = SLUICE_CONFIG_INT, .importance = SLUICE_IMPORTANCE_LOW,
-     .validator = SLUICE_AT_LEAST(4), .doc = "The size of a segment's offset index."},
-    {.name = "index.interval.bytes", .type = SLUICE_CONFIG_INT,
-     .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_AT_LEAST(0),
+    {.name = "segment.bytes",
+     .type = SLUICE_CONFIG_INT,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(14),
+     .doc = "The size of a segment file."},
+    {.name = "segment.ms",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(1),
+     .doc = "The age at which a segment is rolled."},
+    {.name = "segment.index.bytes",
+     .type = SLUICE_CONFIG_INT,
+     .importance = SLUICE_IMPORTANCE_LOW,
+     .validator = SLUICE_AT_LEAST(4),
+     .doc = "The size of a segment's offset index."},
+    {.name = "index.interval.bytes",
+     .type = SLUICE_CONFIG_INT,
+     .importance = SLUICE_IMPORTANCE_LOW,
+     .validator = SLUICE_AT_LEAST(0),
      .doc = "Bytes of log between two offset index entries."},
-    {.name = "max.message.bytes", .type = SLUICE_CONFIG_INT, .importance = SLUICE_IMPORTANCE_MEDIUM,
-     .validator = SLUICE_AT_LEAST(0), .doc = "The largest record batch the topic accepts."},
-    {.name = "delete.retention.ms", .type = SLUICE_CONFIG_LONG,
-     .importance = SLUICE_IMPORTANCE_MEDIUM, .validator = SLUICE_AT_LEAST(0),
+    {.name = "max.message.bytes",
+     .type = SLUICE_CONFIG_INT,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(0),
+     .doc = "The largest record batch the topic accepts."},
+    {.name = "delete.retention.ms",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(0),
      .doc = "How long tombstones stay in a compacted topic."},
-    {.name = "flush.messages", .type = SLUICE_CONFIG_LONG, .importance = SLUICE_IMPORTANCE_MEDIUM,
-     .validator = SLUICE_AT_LEAST(1), .doc = "fsync after this many messages."},
-    {.name = "flush.ms", .type = SLUICE_CONFIG_LONG, .importance = SLUICE_IMPORTANCE_MEDIUM,
-     .validator = SLUICE_AT_LEAST(0), .doc = "fsync after this long."},
-    {.name = "min.cleanable.dirty.ratio", .type = SLUICE_CONFIG_DOUBLE,
-     .importance = SLUICE_IMPORTANCE_MEDIUM, .validator = SLUICE_RANGE(0, 1),
+    {.name = "flush.messages",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(1),
+     .doc = "fsync after this many messages."},
+    {.name = "flush.ms",
+     .type = SLUICE_CONFIG_LONG,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_AT_LEAST(0),
+     .doc = "fsync after this long."},
+    {.name = "min.cleanable.dirty.ratio",
+     .type = SLUICE_CONFIG_DOUBLE,
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_RANGE(0, 1),
      .doc = "How much of a compacted log must be uncompacted before the cleaner runs."},
-    {.name = "compression.type", .type = SLUICE_CONFIG_STRING, .default_value = "producer",
+    {.name = "compression.type",
+     .type = SLUICE_CONFIG_STRING,
+     .default_value = "producer",
      .importance = SLUICE_IMPORTANCE_MEDIUM,
      .doc = "Only producer (keep what the producer sent) is supported: batches are stored as "
             "produced."},
-    {.name = "message.timestamp.type", .type = SLUICE_CONFIG_STRING, .default_value = "CreateTime",
-     .importance = SLUICE_IMPORTANCE_MEDIUM, .doc = "Only CreateTime is supported."},
-    {.name = "min.insync.replicas", .type = SLUICE_CONFIG_INT, .default_value = "1",
-     .importance = SLUICE_IMPORTANCE_MEDIUM, .validator = SLUICE_RANGE(1, 1),
+    {.name = "message.timestamp.type",
+     .type = SLUICE_CONFIG_STRING,
+     .default_value = "CreateTime",
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .doc = "Only CreateTime is supported."},
+    {.name = "min.insync.replicas",
+     .type = SLUICE_CONFIG_INT,
+     .default_value = "1",
+     .importance = SLUICE_IMPORTANCE_MEDIUM,
+     .validator = SLUICE_RANGE(1, 1),
      .doc = "1 on a single node."},
-    {.name = "unclean.leader.election.enable", .type = SLUICE_CONFIG_BOOLEAN,
-     .default_value = "false", .importance = SLUICE_IMPORTANCE_LOW,
+    {.name = "unclean.leader.election.enable",
+     .type = SLUICE_CONFIG_BOOLEAN,
+     .default_value = "false",
+     .importance = SLUICE_IMPORTANCE_LOW,
      .doc = "Meaningless on a single node; accepted."},
-    {.name = "preallocate", .type = SLUICE_CONFIG_BOOLEAN, .default_value = "false",
-     .importance = SLUICE_IMPORTANCE_LOW, .doc = "Accepted; segments are not preallocated."},
-    {.name = "message.downconversion.enable", .type = SLUICE_CONFIG_BOOLEAN,
-     .default_value = "true", .importance = SLUICE_IMPORTANCE_LOW,
+    {.name = "preallocate",
+     .type = SLUICE_CONFIG_BOOLEAN,
+     .default_value = "false",
+     .importance = SLUICE_IMPORTANCE_LOW,
+     .doc = "Accepted; segments are not preallocated."},
+    {.name = "message.downconversion.enable",
+     .type = SLUICE_CONFIG_BOOLEAN,
+     .default_value = "true",
+     .importance = SLUICE_IMPORTANCE_LOW,
      .doc = "Accepted; clients here all read record batch v2."},
     SLUICE_CONFIG_END};
 
@@ -94,9 +140,8 @@ static int topic_config_supported(const sluice_config_t *c, char *errstr, size_t
 }
 
 kafka_error_t broker_topic_configs_apply(const sluice_strmap_t *configs,
-                                         const broker_log_config_t *base,
-                                         broker_log_config_t *conf, char *errstr,
-                                         size_t errstr_size)
+                                         const broker_log_config_t *base, broker_log_config_t *conf,
+                                         char *errstr, size_t errstr_size)
 {
     *conf = *base;
     if (!configs || sluice_strmap_count(configs) == 0)
@@ -120,8 +165,8 @@ kafka_error_t broker_topic_configs_apply(const sluice_strmap_t *configs,
         size_t n = sluice_config_get_list(c, "cleanup.policy", &items);
         conf->cleanup_policy = 0;
         for (size_t i = 0; i < n; i++)
-            conf->cleanup_policy |= strcmp(items[i], "compact") == 0 ? BROKER_CLEANUP_COMPACT
-                                                                      : BROKER_CLEANUP_DELETE;
+            conf->cleanup_policy |=
+                strcmp(items[i], "compact") == 0 ? BROKER_CLEANUP_COMPACT : BROKER_CLEANUP_DELETE;
     }
 #define TOPIC_LONG(key, field)                                                                     \
     if (sluice_strmap_get(configs, key))                                                           \
@@ -254,8 +299,7 @@ broker_topics_t *broker_topics_open(const char *log_dir, const broker_log_config
 
     DIR *d = opendir(log_dir);
     if (!d) {
-        snprintf(errstr, errstr_size, "cannot read log directory %s: %s", log_dir,
-                 strerror(errno));
+        snprintf(errstr, errstr_size, "cannot read log directory %s: %s", log_dir, strerror(errno));
         broker_topics_close(topics);
         return NULL;
     }
@@ -290,12 +334,10 @@ broker_topics_t *broker_topics_open(const char *log_dir, const broker_log_config
         char path[4096], err[1024] = "";
         topic_config_path(topics, t->name, path, sizeof path);
         if (access(path, F_OK) == 0 && props_parse_file(path, t->overrides, err, sizeof err) < 0)
-            log_warn(NULL, "broker", "Ignoring the config overrides of topic %s: %s", t->name,
-                     err);
+            log_warn(NULL, "broker", "Ignoring the config overrides of topic %s: %s", t->name, err);
         if (broker_topic_configs_apply(t->overrides, defaults, &t->conf, err, sizeof err) !=
             KAFKA_ERR_NONE) {
-            log_warn(NULL, "broker", "Ignoring the config overrides of topic %s: %s", t->name,
-                     err);
+            log_warn(NULL, "broker", "Ignoring the config overrides of topic %s: %s", t->name, err);
             t->conf = *defaults;
         }
         /* A partition directory missing in the middle (deleted by hand) is
@@ -366,8 +408,8 @@ kafka_error_t broker_topics_create(broker_topics_t *topics, const char *name, in
         return KAFKA_ERR_INVALID_PARTITIONS;
     }
     broker_log_config_t conf;
-    kafka_error_t err = broker_topic_configs_apply(configs, &topics->defaults, &conf, errstr,
-                                                   errstr_size);
+    kafka_error_t err =
+        broker_topic_configs_apply(configs, &topics->defaults, &conf, errstr, errstr_size);
     if (err != KAFKA_ERR_NONE || validate_only)
         return err;
     broker_topic_t *t = mem_calloc(1, sizeof(*t));
@@ -405,9 +447,9 @@ kafka_error_t broker_topics_delete(broker_topics_t *topics, const char *name)
     return KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
 }
 
-kafka_error_t broker_topics_add_partitions(broker_topics_t *topics, const char *name,
-                                           int32_t total, bool validate_only, int64_t now_ms,
-                                           char *errstr, size_t errstr_size)
+kafka_error_t broker_topics_add_partitions(broker_topics_t *topics, const char *name, int32_t total,
+                                           bool validate_only, int64_t now_ms, char *errstr,
+                                           size_t errstr_size)
 {
     broker_topic_t *t = broker_topics_find(topics, name);
     if (!t) {
