@@ -309,10 +309,11 @@ void broker_handle_create_partitions(broker_t *b, broker_request_t *req)
     arena_free(&arena);
 }
 
-/* Kafka's ConfigSource values. */
+/* DescribeConfigsResponse's ConfigSource ids on the wire (not the admin
+ * client's enum order). */
 #define CONFIG_SOURCE_DYNAMIC_TOPIC 1
-#define CONFIG_SOURCE_STATIC_BROKER 5
-#define CONFIG_SOURCE_DEFAULT 6
+#define CONFIG_SOURCE_STATIC_BROKER 4
+#define CONFIG_SOURCE_DEFAULT 5
 
 static bool keys_wanted(const broker_describe_configs_resource_t *res, const char *key)
 {
