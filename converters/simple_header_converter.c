@@ -15,8 +15,12 @@
  *   Kafka keeps the leading number and drops the rest;
  * - quoted strings inside arrays and maps have \" and \\ unescaped, so
  *   they read back as written (Kafka keeps the backslashes);
- * - arrays and maps with nulls get optional element schemas; those whose
- *   elements share no schema, and empty ones, have no schema at all;
+ * - arrays and maps with nulls get optional element schemas; integers
+ *   and a Decimal of scale 0 merge into that Decimal, dates and times into
+ *   a Timestamp; those whose elements share no schema, and empty ones, have
+ *   no schema at all, and are read as a STRING instead when an element is,
+ *   or holds, a Decimal, Date, Time or Timestamp (a schemaless value cannot
+ *   say so);
  * - dates and times are parsed strictly, in UTC, never leniently in the
  *   JVM's time zone;
  * - Kafka falls back to BYTES when parsing throws; here parsing cannot

@@ -15,10 +15,20 @@
  *   convertToString writes reads back as the same string (Kafka keeps the
  *   backslashes).
  * - Arrays and maps with null elements get an optional element schema
- *   (Kafka turns the whole text into a STRING). Elements whose schemas do
- *   not merge (a number and a string, two different structs, a logical type
- *   and a number) give a schemaless array or map (NULL schema) where Kafka
- *   builds an array schema without an element schema.
+ *   (Kafka turns the whole text into a STRING). Integers and a Decimal of
+ *   scale 0 merge into that Decimal, and dates, times and timestamps into a
+ *   Timestamp (Kafka merges neither). Other elements whose schemas do not
+ *   merge (a number and a string, an array and a map) give a schemaless
+ *   array or map (NULL schema; as in Kafka, only elements that share a
+ *   schema are widened to it), where Kafka builds an array schema without
+ *   an element schema.
+ * - Unless one of those elements is, or holds, a Decimal, Date, Time or
+ *   Timestamp: a value carries no logical type, only its container's schema
+ *   does, so without one it would be written back as bytes or a number. Such
+ *   an array or map does not parse, and the text is a STRING (Kafka keeps
+ *   BigDecimal and java.util.Date objects, which write their text forms).
+ * - A map's value schema is merged over the values kept, the last of a key
+ *   given twice (Kafka's over every value read), so it reads back the same.
  * - Dates and times are read strictly as yyyy-MM-dd, HH:mm:ss.SSS'Z' and
  *   yyyy-MM-dd'T'HH:mm:ss.SSS'Z' with fields in range, in UTC; Kafka uses
  *   a lenient SimpleDateFormat in the JVM's time zone. Text forms use the
@@ -584,16 +594,73 @@ static bool vp_parse_temporal(const char *s, size_t len, vp_sv_t *out)
 
 /* ---- the reader ------------------------------------------------------------- */
 
-/* Kafka's SchemaMerger: the schema all elements share, widening numbers. */
+/*
+ * Kafka's SchemaMerger: the schema all elements share, widening numbers.
+ * Beyond Kafka, integers widen into a Decimal of scale 0 and dates and times
+ * into a Timestamp, types in which each element keeps its value and writes
+ * the same text.
+ *
+ * Values carry no logical type of their own (a Date is an INT32), so an
+ * element of a logical type keeps it only through its container's schema:
+ * where the elements share none, a Decimal, Date, Time or Timestamp among
+ * them would be written back as its bytes or number. saw_logical lets the
+ * parser refuse such an array or map, which then reads as text.
+ */
 typedef struct vp_merger {
-    const sluice_schema_t *common; /* borrowed from an element */
+    const sluice_schema_t *common; /* a reference; NULL until an element has a schema */
     bool incompatible;
     bool saw_null;
+    bool saw_logical; /* an element is of a logical type or holds one */
 } vp_merger_t;
+
+static void vp_merger_clear(vp_merger_t *m)
+{
+    sluice_schema_unref(m->common);
+    memset(m, 0, sizeof(*m));
+}
+
+static void vp_merger_set(vp_merger_t *m, const sluice_schema_t *s)
+{
+    s = sluice_schema_ref(s);
+    sluice_schema_unref(m->common);
+    m->common = s;
+}
 
 static bool vp_is_plain_number(const sluice_schema_t *s)
 {
     return sluice_schema_type(s) <= SLUICE_TYPE_FLOAT64 && !sluice_schema_name(s);
+}
+
+static bool vp_is_plain_integer(const sluice_schema_t *s)
+{
+    return sluice_schema_type(s) <= SLUICE_TYPE_INT64 && !sluice_schema_name(s);
+}
+
+static bool vp_is_temporal(conv_logical_t logical)
+{
+    return logical == CONV_LOGICAL_DATE || logical == CONV_LOGICAL_TIME ||
+           logical == CONV_LOGICAL_TIMESTAMP;
+}
+
+/* A Decimal that holds every integer exactly and writes it as Kafka writes
+ * the integer: scale 0. */
+static bool vp_is_integral_decimal(const sluice_schema_t *s)
+{
+    int32_t scale;
+    char why[128];
+    return conv_logical_of(s) == CONV_LOGICAL_DECIMAL &&
+           conv_decimal_scale(s, &scale, why, sizeof why) == 0 && scale == 0;
+}
+
+/* Whether s, or an array or map schema inside it, is of a logical type. */
+static bool vp_has_logical(const sluice_schema_t *s)
+{
+    if (!s)
+        return false;
+    if (conv_logical_of(s) != CONV_LOGICAL_NONE)
+        return true;
+    return vp_has_logical(sluice_schema_key_schema(s)) ||
+           vp_has_logical(sluice_schema_value_schema(s));
 }
 
 static void vp_merge(vp_merger_t *m, const vp_sv_t *sv)
@@ -606,17 +673,40 @@ static void vp_merge(vp_merger_t *m, const vp_sv_t *sv)
         m->incompatible = true; /* a schemaless nested array or map */
         return;
     }
+    if (vp_has_logical(sv->schema))
+        m->saw_logical = true;
     if (m->incompatible)
         return;
     if (!m->common) {
-        m->common = sv->schema;
+        vp_merger_set(m, sv->schema);
         return;
     }
     const sluice_schema_t *a = m->common, *b = sv->schema;
     if (vp_is_plain_number(a) && vp_is_plain_number(b)) {
         /* The wider one: int8 < int16 < int32 < int64 < float32 < float64. */
         if (sluice_schema_type(b) > sluice_schema_type(a))
-            m->common = b;
+            vp_merger_set(m, b);
+        return;
+    }
+    if ((vp_is_integral_decimal(a) && vp_is_plain_integer(b)) ||
+        (vp_is_plain_integer(a) && vp_is_integral_decimal(b))) {
+        if (vp_is_integral_decimal(b))
+            vp_merger_set(m, b);
+        return;
+    }
+    conv_logical_t la = conv_logical_of(a), lb = conv_logical_of(b);
+    if (vp_is_temporal(la) && vp_is_temporal(lb)) {
+        /* As in Kafka, where all three are java.util.Date and the text form
+         * follows the instant, not the type. */
+        if (la == lb || la == CONV_LOGICAL_TIMESTAMP)
+            return;
+        if (lb == CONV_LOGICAL_TIMESTAMP) {
+            vp_merger_set(m, b);
+        } else {
+            sluice_schema_t *timestamp = sluice_schema_timestamp();
+            vp_merger_set(m, timestamp);
+            sluice_schema_unref(timestamp);
+        }
         return;
     }
     if (sluice_schema_type(a) != sluice_schema_type(b) || (a != b && !sluice_schema_equals(a, b)))
@@ -658,10 +748,37 @@ static const sluice_schema_t *vp_merged_schema(const vp_merger_t *m)
     return copy;
 }
 
-/* Converts a parsed element to the merged schema's type (numbers widen). */
-static sluice_value_t *vp_align(const sluice_schema_t *schema, sluice_value_t *value)
+/* An integer as a Decimal's unscaled bytes: two's complement, big-endian,
+ * as short as BigInteger.toByteArray makes it. */
+static sluice_value_t *vp_decimal_of(int64_t l)
 {
-    if (!value || !schema || sluice_value_type(value) == sluice_schema_type(schema))
+    uint8_t be[8];
+    for (int i = 7; i >= 0; i--) {
+        be[i] = (uint8_t)((uint64_t)l & 0xff);
+        l = (int64_t)((uint64_t)l >> 8);
+    }
+    const uint8_t *minimal;
+    size_t len;
+    conv_decimal_minimal(be, sizeof be, &minimal, &len);
+    return sluice_value_bytes(minimal, len);
+}
+
+/* Converts a parsed element, read with schema own, to the merged schema:
+ * numbers widen, integers become Decimals, dates and times Timestamps. */
+static sluice_value_t *vp_align(const sluice_schema_t *schema, const sluice_schema_t *own,
+                                sluice_value_t *value)
+{
+    if (!value || !schema)
+        return value;
+    conv_logical_t to = conv_logical_of(schema), from = conv_logical_of(own);
+    if (to == CONV_LOGICAL_TIMESTAMP && (from == CONV_LOGICAL_DATE || from == CONV_LOGICAL_TIME)) {
+        int64_t ms = sluice_value_get_int32(value);
+        if (from == CONV_LOGICAL_DATE)
+            ms *= CONV_MILLIS_PER_DAY;
+        sluice_value_destroy(value);
+        return sluice_value_int64(ms);
+    }
+    if (sluice_value_type(value) == sluice_schema_type(schema))
         return value;
     double d = 0;
     int64_t l = 0;
@@ -688,6 +805,11 @@ static sluice_value_t *vp_align(const sluice_schema_t *schema, sluice_value_t *v
     }
     sluice_value_t *aligned;
     switch (sluice_schema_type(schema)) {
+    case SLUICE_TYPE_BYTES:
+        if (to != CONV_LOGICAL_DECIMAL || sluice_value_type(value) > SLUICE_TYPE_INT64)
+            return value;
+        aligned = vp_decimal_of(l);
+        break;
     case SLUICE_TYPE_INT16: aligned = sluice_value_int16((int16_t)l); break;
     case SLUICE_TYPE_INT32: aligned = sluice_value_int32((int32_t)l); break;
     case SLUICE_TYPE_INT64: aligned = sluice_value_int64(l); break;
@@ -712,8 +834,11 @@ static int vp_parse_array(vp_t *p, vp_sv_t *out)
     while (vp_has_next(p)) {
         if (vp_can_consume(p, "]")) {
             const sluice_schema_t *schema = vp_merged_schema(&merger);
+            if (!schema && merger.saw_logical)
+                break; /* no schema would keep its logical elements (vp_merger_t) */
             for (size_t i = 0; i < count; i++) {
-                sluice_value_array_append(array, vp_align(schema, elements[i].value));
+                sluice_value_array_append(array,
+                                          vp_align(schema, elements[i].schema, elements[i].value));
                 elements[i].value = NULL;
             }
             const sluice_schema_t *array_schema = NULL;
@@ -748,7 +873,62 @@ static int vp_parse_array(vp_t *p, vp_sv_t *out)
         vp_sv_clear(&elements[i]);
     free(elements);
     sluice_value_destroy(array);
+    vp_merger_clear(&merger);
     p->depth--;
+    return rc;
+}
+
+/* The entry whose value the k-th key of kept keeps (see vp_map_finish). */
+static vp_sv_t *vp_kept(vp_sv_t *entries, const sluice_value_t *kept, size_t k)
+{
+    return &entries[(size_t)sluice_value_get_int64(sluice_value_map_value_at(kept, k))];
+}
+
+/*
+ * The map of count parsed entries (key, value, key, value …), whose values
+ * it takes. A key given twice keeps its first place and its last value, as
+ * in Kafka; the value schema is merged over the values kept (Kafka's over
+ * every value read), so that the map reads back as it is written. Keys are
+ * told apart once widened to their common schema. Returns 0, or -1 when no
+ * schema would keep a logical element (vp_merger_t).
+ */
+static int vp_map_finish(vp_sv_t *entries, size_t count, vp_sv_t *out)
+{
+    vp_merger_t key_merger = {0}, value_merger = {0};
+    for (size_t i = 0; i < count; i += 2)
+        vp_merge(&key_merger, &entries[i]);
+    const sluice_schema_t *ks = vp_merged_schema(&key_merger);
+    /* Each distinct key, with the index of the value it keeps. */
+    sluice_value_t *kept = sluice_value_map_new();
+    for (size_t i = 0; i < count; i += 2) {
+        sluice_value_map_put(kept, vp_align(ks, entries[i].schema, entries[i].value),
+                             sluice_value_int64((int64_t)i + 1));
+        entries[i].value = NULL;
+    }
+    size_t n = sluice_value_map_count(kept);
+    for (size_t k = 0; k < n; k++)
+        vp_merge(&value_merger, vp_kept(entries, kept, k));
+    const sluice_schema_t *vs = vp_merged_schema(&value_merger);
+    int rc = -1;
+    if ((!ks || !vs) && (key_merger.saw_logical || value_merger.saw_logical))
+        goto done;
+    sluice_value_t *map = sluice_value_map_new();
+    for (size_t k = 0; k < n; k++) {
+        vp_sv_t *value = vp_kept(entries, kept, k);
+        /* In a schemaless map values stay as read: no schema would say
+         * what they were widened to. */
+        sluice_value_map_put(map, sluice_value_copy(sluice_value_map_key_at(kept, k)),
+                             vp_align(ks ? vs : NULL, value->schema, value->value));
+        value->value = NULL;
+    }
+    vp_sv_set(out, ks && vs ? sluice_schema_map(ks, vs) : NULL, map);
+    rc = 0;
+done:
+    sluice_value_destroy(kept);
+    sluice_schema_unref(ks);
+    sluice_schema_unref(vs);
+    vp_merger_clear(&key_merger);
+    vp_merger_clear(&value_merger);
     return rc;
 }
 
@@ -756,25 +936,12 @@ static int vp_parse_map(vp_t *p, vp_sv_t *out)
 {
     if (++p->depth > VALUES_MAX_DEPTH)
         return -1;
-    vp_merger_t key_merger = {0}, value_merger = {0};
     size_t cap = 0, count = 0;
     vp_sv_t *entries = NULL; /* key, value, key, value … */
     int rc = -1;
     while (vp_has_next(p)) {
         if (vp_can_consume(p, "}")) {
-            const sluice_schema_t *ks = vp_merged_schema(&key_merger);
-            const sluice_schema_t *vs = vp_merged_schema(&value_merger);
-            sluice_value_t *map = sluice_value_map_new();
-            for (size_t i = 0; i < count; i += 2) {
-                sluice_value_map_put(map, vp_align(ks, entries[i].value),
-                                     vp_align(vs, entries[i + 1].value));
-                entries[i].value = entries[i + 1].value = NULL;
-            }
-            const sluice_schema_t *map_schema = ks && vs ? sluice_schema_map(ks, vs) : NULL;
-            sluice_schema_unref(ks);
-            sluice_schema_unref(vs);
-            vp_sv_set(out, map_schema, map);
-            rc = 0;
+            rc = vp_map_finish(entries, count, out);
             break;
         }
         if (vp_can_consume(p, ","))
@@ -800,8 +967,6 @@ static int vp_parse_map(vp_t *p, vp_sv_t *out)
         }
         count += 2;
         vp_can_consume(p, ",");
-        vp_merge(&key_merger, key);
-        vp_merge(&value_merger, value);
     }
     for (size_t i = 0; i < count; i++)
         vp_sv_clear(&entries[i]);

@@ -23,9 +23,11 @@ void values_to_string(const sluice_schema_t *schema, const sluice_value_t *value
  * narrowest of INT8…INT64 (larger ones a Decimal), other numbers FLOAT32
  * (FLOAT64 past float's range), ISO-8601 dates, times and timestamps →
  * Date / Time / Timestamp, [..] → ARRAY and {..} → MAP when their elements
- * parse, anything else → STRING. *schema gets a new reference (may be NULL,
- * also for an array or map whose elements share no schema) and *value a
- * value the caller owns (NULL for null).
+ * parse, anything else → STRING. *schema gets a new reference and *value a
+ * value the caller owns (NULL for null). *schema is NULL for null, and for
+ * an array or map whose elements share no schema; such a container never
+ * holds a Decimal, Date, Time or Timestamp, whose type only a schema could
+ * keep (that text is a STRING), so values_to_string writes it back as read.
  */
 void values_parse(const char *text, size_t len, const sluice_schema_t **schema,
                   sluice_value_t **value);

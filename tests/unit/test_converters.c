@@ -655,6 +655,120 @@ static void test_simple_header_arrays_and_maps(void)
     conv_close(c);
 }
 
+/* Reads text as expected_schema and expected_value (taken), writes that
+ * back as text itself, and reads what was written as the same schema and
+ * value: a header passed through a connector is unchanged. */
+static void assert_round_trips(conv_t *c, const char *text, const sluice_schema_t *expected_schema,
+                               sluice_value_t *expected_value)
+{
+    const sluice_schema_t *schema;
+    sluice_value_t *value;
+    CU_ASSERT_EQUAL_FATAL(conv_read(c, text, strlen(text), &schema, &value), SLUICE_OK);
+    bool same =
+        sluice_schema_equals(schema, expected_schema) && sluice_value_equals(value, expected_value);
+    if (!same)
+        fprintf(stderr, "\n  \"%s\" read as %s\n", text,
+                schema ? sluice_type_name(sluice_schema_type(schema)) : "(no schema)");
+    CU_ASSERT(same);
+    sluice_result_t rc;
+    sluice_buf_t *out = conv_write(c, schema, value, &rc);
+    CU_ASSERT_EQUAL(rc, SLUICE_OK);
+    bool same_text = sluice_buf_len(out) == strlen(text) &&
+                     memcmp(sluice_buf_data(out), text, strlen(text)) == 0;
+    if (!same_text)
+        fprintf(stderr, "\n  \"%s\" written back as \"%.*s\"\n", text, (int)sluice_buf_len(out),
+                sluice_buf_data(out));
+    CU_ASSERT(same_text);
+    assert_reads(c, sluice_buf_data(out), sluice_buf_len(out), expected_schema, expected_value);
+    sluice_buf_destroy(out);
+    sluice_schema_unref(schema);
+    sluice_value_destroy(value);
+}
+
+static sluice_value_t *decimal_value(const char *digits)
+{
+    sluice_buf_t *unscaled = sluice_buf_new();
+    CU_ASSERT_EQUAL_FATAL(sluice_decimal_from_string(digits, 0, unscaled, err, sizeof err), 0);
+    sluice_value_t *value = sluice_value_bytes(sluice_buf_data(unscaled), sluice_buf_len(unscaled));
+    sluice_buf_destroy(unscaled);
+    return value;
+}
+
+/* Decimal, Date, Time and Timestamp elements of an array or map keep their
+ * type and text form, also where the elements differ in type: values carry
+ * no logical type of their own, so either the container's schema says it,
+ * or the header stays the text it was. */
+static void test_simple_header_logical_elements(void)
+{
+    conv_t *c = simple_open();
+
+    /* Integers and a Decimal: a Decimal array, not base64 text. */
+    sluice_schema_t *decimal = sluice_schema_decimal(0);
+    sluice_schema_t *schema = sluice_schema_array(decimal);
+    sluice_value_t *value = sluice_value_array_new();
+    sluice_value_array_append(value, decimal_value("12345678901234567890"));
+    sluice_value_array_append(value, decimal_value("1"));
+    assert_round_trips(c, "[12345678901234567890,1]", schema, value);
+    sluice_schema_unref(schema);
+    /* The same for map keys, with a negative integer. */
+    schema = sluice_schema_map(decimal, sluice_schema_of(SLUICE_TYPE_STRING, false));
+    value = sluice_value_map_new();
+    sluice_value_map_put(value, decimal_value("-1"), sluice_value_cstring("a"));
+    sluice_value_map_put(value, decimal_value("12345678901234567890"), sluice_value_cstring("b"));
+    assert_round_trips(c, "{-1:\"a\",12345678901234567890:\"b\"}", schema, value);
+    sluice_schema_unref(schema);
+    sluice_schema_unref(decimal);
+
+    /* Dates, times and timestamps together: Timestamps, each written in the
+     * form its instant takes (as Kafka, where all are java.util.Date). */
+    sluice_schema_t *timestamp = sluice_schema_timestamp();
+    sluice_schema_set_optional(timestamp, true);
+    schema = sluice_schema_array(timestamp);
+    value = sluice_value_array_new();
+    sluice_value_array_append(value, sluice_value_int64(1706659200000LL)); /* 2024-01-31 */
+    sluice_value_array_append(value, NULL);
+    sluice_value_array_append(value, sluice_value_int64(45000000)); /* 12:30 */
+    sluice_value_array_append(value, sluice_value_int64(1706774400000LL));
+    assert_round_trips(c, "[2024-01-31,null,12:30:00.000Z,2024-02-01T08:00:00.000Z]", schema,
+                       value);
+    sluice_schema_unref(schema);
+    sluice_schema_unref(timestamp);
+
+    /* No schema fits a date and a string, or a time and a float: the header
+     * is the text it was, not [19753,"x"] or a map<string,float32>. */
+    static const char *const texts[] = {
+        "[2024-01-31,\"x\"]",
+        "{\"a\":\"12:30:00.000Z\",\"b\":1.5}",
+        "[12345678901234567890,1.5]",
+        "[[2024-01-31],\"x\"]",
+        "{\"d\":{1:12345678901234567890},\"n\":true}",
+        "{2024-01-31:1,\"x\":2}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        assert_round_trips(c, texts[i], sluice_schema_of(SLUICE_TYPE_STRING, false),
+                           sluice_value_cstring(texts[i]));
+
+    /* Without logical types the elements need no schema: they stay as read,
+     * numbers not widened (as in Kafka, which aligns only under a schema). */
+    value = sluice_value_map_new();
+    sluice_value_map_put(value, sluice_value_cstring("a"), sluice_value_int8(1));
+    sluice_value_map_put(value, sluice_value_int8(0), sluice_value_float32(1.5f));
+    assert_round_trips(c, "{\"a\":1,0:1.5}", NULL, value);
+
+    /* A key given twice keeps its last value, and the schema is that of the
+     * values kept: the string overwritten does not leave the map schemaless. */
+    schema = sluice_schema_map(sluice_schema_of(SLUICE_TYPE_STRING, false),
+                               sluice_schema_of(SLUICE_TYPE_FLOAT32, false));
+    value = sluice_value_map_new();
+    sluice_value_map_put(value, sluice_value_cstring("a"), sluice_value_float32(2.5f));
+    sluice_value_map_put(value, sluice_value_cstring("b"), sluice_value_float32(2.0f));
+    const char *twice = "{\"a\":\"s\",\"b\":2,\"a\":2.5}";
+    assert_reads(c, twice, strlen(twice), schema, sluice_value_copy(value));
+    assert_round_trips(c, "{\"a\":2.5,\"b\":2.0}", schema, value);
+    sluice_schema_unref(schema);
+    conv_close(c);
+}
+
 /* Random text made of the parser's delimiters and number pieces never
  * crashes it and always gives a value that writes back. */
 static void test_simple_header_never_crashes(void)
@@ -712,5 +826,6 @@ void test_register(void)
     TEST_SUITE("SimpleHeaderConverter", {"scalars", test_simple_header_scalars},
                {"dates and times", test_simple_header_temporal},
                {"arrays and maps", test_simple_header_arrays_and_maps},
+               {"logical types in arrays and maps", test_simple_header_logical_elements},
                {"never crashes", test_simple_header_never_crashes});
 }
