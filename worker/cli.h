@@ -31,6 +31,16 @@ typedef struct cli_command {
 /* `sluice plugins [list|describe CLASS] [--plugin-path P] [--type KIND]`. */
 int cli_plugins(int argc, char **argv);
 
+/* Kafka's command-line tools, built on librdkafka (cli_kafka.h): `sluice perf
+ * produce|consume` (kafka-producer-perf-test, kafka-consumer-perf-test),
+ * `sluice topics`, `sluice console-producer`, `sluice console-consumer` and
+ * `sluice consumer-groups`, with Kafka's option names and output. */
+int cli_perf(int argc, char **argv);
+int cli_topics(int argc, char **argv);
+int cli_console_producer(int argc, char **argv);
+int cli_console_consumer(int argc, char **argv);
+int cli_consumer_groups(int argc, char **argv);
+
 /* For commands that are planned but not written yet: says so, returns 1. */
 int cli_not_implemented(int argc, char **argv);
 

@@ -15,6 +15,11 @@ static const cli_command_t cli_commands[] = {
      false},
     {"distributed", cli_not_implemented, "Join a Connect cluster and serve the REST API", false},
     {"broker", broker_cli, "Run the integrated Kafka-compatible broker", true},
+    {"topics", cli_topics, "Create, list, describe, alter or delete topics", true},
+    {"console-producer", cli_console_producer, "Send lines from standard input to a topic", true},
+    {"console-consumer", cli_console_consumer, "Print a topic's messages to standard output", true},
+    {"consumer-groups", cli_consumer_groups, "List consumer groups, or describe their lag", true},
+    {"perf", cli_perf, "Measure producer or consumer throughput and latency", true},
 };
 
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof cli_commands[0])
@@ -27,7 +32,7 @@ static void usage(FILE *out)
                  "Commands:\n");
     for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
         if (cli_commands[i].implemented)
-            fprintf(out, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
+            fprintf(out, "  %-18s %s\n", cli_commands[i].name, cli_commands[i].summary);
     fprintf(out, "\nPlanned, not implemented yet:");
     for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
         if (!cli_commands[i].implemented)
