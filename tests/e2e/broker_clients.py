@@ -183,9 +183,9 @@ def test_admin_and_acks(b):
               f"KafkaProducer acks={acks}: 1000 messages stored in order")
 
 
-def run_member(b, name, topic, group, secs):
+def run_member(b, name, topic, group, secs, snapshot_file="/nonexistent"):
     return subprocess.Popen([sys.executable, os.path.join(HERE, "broker_group_member.py"),
-                             b.bootstrap, name, topic, group, str(secs)],
+                             b.bootstrap, name, topic, group, str(secs), snapshot_file],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
@@ -206,18 +206,23 @@ def test_consumer_groups(b):
         p.send(topic, key=str(i).encode(), value=f"v{i}".encode())
     p.flush()
     p.close()
-    m1 = run_member(b, "c1", topic, "g1", 14)
-    m2 = run_member(b, "c2", topic, "g1", 14)
+    snapshot = os.path.join(b.workdir, "snapshot")
+    m1 = run_member(b, "c1", topic, "g1", 22, snapshot)
+    m2 = run_member(b, "c2", topic, "g1", 22, snapshot)
     time.sleep(6)
     m3 = run_member(b, "c3", topic, "g1", 4)
     r3 = member_result(m3)
+    time.sleep(4)  # the rebalance after c3's LeaveGroup settles
+    open(snapshot, "w").close()
     r1, r2 = member_result(m1), member_result(m2)
     check(r1["consumed"] + r2["consumed"] + r3["consumed"] == 30000,
           f"three group members consumed every message once "
           f"({r1['consumed']}+{r2['consumed']}+{r3['consumed']})")
     check(r3["seen"], f"the third member got partitions when it joined ({r3['seen']})")
-    check(sorted(r1["final"] + r2["final"]) == [0, 1, 2],
-          f"after it left, the first two share all three partitions ({r1['final']}, {r2['final']})")
+    check(r1["snapshot"] is not None and r2["snapshot"] is not None and
+          sorted(r1["snapshot"] + r2["snapshot"]) == [0, 1, 2],
+          f"after it left, the first two share all three partitions "
+          f"({r1['snapshot']}, {r2['snapshot']})")
     c = KafkaConsumer(bootstrap_servers=b.bootstrap, group_id="g1")
     committed = [c.committed(TopicPartition(topic, i)) for i in range(3)]
     c.close()
