@@ -17,6 +17,7 @@
 #include "config_internal.h"
 #include "log.h"
 #include "mem.h"
+#include "producer_state.h"
 
 /* Allocates an array member of a response struct. */
 void broker_handle_api_versions(broker_t *b, broker_request_t *req)
@@ -270,8 +271,10 @@ void broker_handle_delete_topics(broker_t *b, broker_request_t *req)
             ec = KAFKA_ERR_INVALID_REQUEST; /* the coordinator's own storage */
         else
             ec = broker_topics_delete(b->topics, name ? name : "");
-        if (ec == KAFKA_ERR_NONE)
+        if (ec == KAFKA_ERR_NONE) {
             broker_group_remove_topic_offsets(b->groups, name, broker_now_ms());
+            broker_producers_forget_topic(b->producers, name);
+        }
         resp.responses.items[i].error_code = (int16_t)ec;
         free(name);
     }

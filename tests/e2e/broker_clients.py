@@ -352,6 +352,55 @@ def test_retention(workdir):
     b.stop()
 
 
+def test_hostile_clients(b):
+    """Nothing a client sends may crash the broker: each connection below is
+    closed (or answered), and the broker keeps serving everyone else."""
+    import random
+    import struct
+    rng = random.Random(1234)
+
+    def send_and_drain(payload, want_reply=False):
+        s = socket.create_connection(("127.0.0.1", b.port), 5)
+        s.settimeout(5)
+        s.sendall(payload)
+        got = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        except socket.timeout:
+            pass
+        s.close()
+        return got
+
+    send_and_drain(bytes(rng.getrandbits(8) for _ in range(4000)))
+    send_and_drain(struct.pack(">i", 200 * 1024 * 1024) + b"x" * 100)  # over socket.request.max.bytes
+    send_and_drain(struct.pack(">i", -5))
+    reply = send_and_drain(struct.pack(">ihhi", 10, 999, 0, 77) + struct.pack(">h", -1))
+    check(len(reply) >= 10 and struct.unpack(">ii", reply[:8])[1] == 77 and
+          struct.unpack(">h", reply[8:10])[0] == 35,
+          "an unknown api key gets UNSUPPORTED_VERSION with its correlation id")
+    # A Produce v7 header with a body that ends half-way through.
+    header = struct.pack(">hhi", 0, 7, 5) + struct.pack(">h", 1) + b"x"
+    body = struct.pack(">hhii", -1, 1, 30000, 1) + struct.pack(">h", 1) + b"t" + struct.pack(">i", 5)
+    send_and_drain(struct.pack(">i", len(header) + len(body)) + header + body)
+    half = socket.create_connection(("127.0.0.1", b.port), 5)
+    half.sendall(struct.pack(">i", 100) + b"abc")  # then just goes away
+    half.close()
+    for i in range(200):  # random frames with plausible headers
+        key, ver = rng.choice([0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 19, 20, 22]), rng.randrange(0, 12)
+        junk = bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 300)))
+        frame = struct.pack(">hhi", key, ver, i) + struct.pack(">h", 0) + junk
+        send_and_drain(struct.pack(">i", len(frame)) + frame)
+    check(b.proc.poll() is None, "the broker survived random bytes, oversized, negative, "
+                                 "truncated and 200 random frames")
+    r = kcat("-b", b.bootstrap, "-L")
+    check(r.returncode == 0 and "(controller)" in r.stdout.decode(),
+          "the broker still serves clients afterwards")
+
+
 def main():
     base = tempfile.mkdtemp(prefix="sluice-broker-e2e-")
     try:
@@ -363,6 +412,7 @@ def main():
         test_admin_and_acks(b)
         committed = test_consumer_groups(b)
         test_idempotent_producer(b)
+        test_hostile_clients(b)
         test_restart(b, committed)
         b.stop()
         for name, fn in (("kill9", test_kill9_acked_survive), ("torn", test_torn_batch_recovery),

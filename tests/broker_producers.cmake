@@ -1,0 +1,1 @@
+sluice_add_broker_test(test_broker_producer_state unit/test_broker_producer_state.c)
