@@ -254,7 +254,8 @@ typedef struct sluice_transform_ops {
                               char *errstr, size_t errstr_size);
 
     /* Changes record in place: SLUICE_OK keeps it, SLUICE_DROP discards it,
-     * SLUICE_RETRY / SLUICE_FATAL report a failure. */
+     * SLUICE_RETRY / SLUICE_FATAL report a failure, and then the record must
+     * be left as it was (the runtime retries that stage alone). */
     sluice_result_t (*apply)(void *self, sluice_record_t *record, char *errstr, size_t errstr_size);
 
     void (*destroy)(void *self);
