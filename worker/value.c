@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "value_internal.h"
 
 /* The string or bytes contents live in their own malloc() block
  * (sluice_value_string_take) rather than after the node. */
@@ -206,8 +207,8 @@ static uint64_t double_bits(double d)
     return bits;
 }
 
-/* Equal values (sluice_value_equals) hash equally. */
-static uint64_t value_hash(const sluice_value_t *value)
+/* Equal values (sluice_value_equals) hash equally (value_internal.h). */
+uint64_t value_hash(const sluice_value_t *value)
 {
     if (!value)
         return 0x9e3779b97f4a7c15ULL;

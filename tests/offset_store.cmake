@@ -1,0 +1,2 @@
+sluice_add_unit_test(test_offset_store unit/test_offset_store.c)
+sluice_add_unit_test(test_offset_tracker unit/test_offset_tracker.c)
