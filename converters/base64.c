@@ -2,37 +2,6 @@
 
 #include <stdio.h>
 
-static const char base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void base64_encode(const uint8_t *data, size_t len, sluice_buf_t *out)
-{
-    char *p = sluice_buf_reserve(out, (len + 2) / 3 * 4);
-    char *start = p;
-    size_t i = 0;
-    for (; i + 3 <= len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
-        *p++ = base64_alphabet[v >> 18];
-        *p++ = base64_alphabet[(v >> 12) & 63];
-        *p++ = base64_alphabet[(v >> 6) & 63];
-        *p++ = base64_alphabet[v & 63];
-    }
-    if (len - i == 1) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        *p++ = base64_alphabet[v >> 18];
-        *p++ = base64_alphabet[(v >> 12) & 63];
-        *p++ = '=';
-        *p++ = '=';
-    } else if (len - i == 2) {
-        uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8;
-        *p++ = base64_alphabet[v >> 18];
-        *p++ = base64_alphabet[(v >> 12) & 63];
-        *p++ = base64_alphabet[(v >> 6) & 63];
-        *p++ = '=';
-    }
-    sluice_buf_commit(out, (size_t)(p - start));
-}
-
 static int base64_value(unsigned char c)
 {
     if (c >= 'A' && c <= 'Z')

@@ -1,7 +1,7 @@
 /*
- * Base64 as Jackson writes byte arrays (its default MIME-NO-LINEFEEDS
- * variant: the standard alphabet, '=' padding, no line breaks) and as
- * Kafka's Values.convertToString writes them (java.util.Base64).
+ * Base64 as Jackson reads byte arrays (its default MIME-NO-LINEFEEDS
+ * variant: the standard alphabet, '=' padding). Writing it is the host's
+ * sluice_base64_encode.
  */
 #ifndef CONVERTERS_BASE64_H
 #define CONVERTERS_BASE64_H
@@ -10,9 +10,6 @@
 #include <stdint.h>
 
 #include <sluice/buf.h>
-
-/* Appends the base64 text of len bytes at data to out. */
-void base64_encode(const uint8_t *data, size_t len, sluice_buf_t *out);
 
 /*
  * Appends the bytes that text (len characters) encodes to out. Whitespace is

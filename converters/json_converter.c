@@ -36,7 +36,6 @@
 #include "json_reader.h"
 #include "json_writer.h"
 #include "lru.h"
-#include "numfmt.h"
 
 typedef struct json_conv {
     sluice_ctx_t *ctx;
@@ -263,10 +262,7 @@ static int jc_write_decimal(jc_cx_t *cx, const sluice_schema_t *schema, const sl
     int32_t scale;
     if (conv_decimal_scale(schema, &scale, cx->why, sizeof cx->why) < 0)
         return jc_fail(cx, path, "%s", cx->why);
-    sluice_buf_t *digits = sluice_buf_new();
-    sluice_decimal_to_string(minimal, minimal_len, 0, digits);
-    numfmt_decimal(sluice_buf_data(digits), scale, out);
-    sluice_buf_destroy(digits);
+    sluice_value_to_text(schema, value, out); /* BigDecimal.toString, as Jackson writes it */
     return 0;
 }
 
@@ -470,16 +466,19 @@ static int jc_read_integer(jc_cx_t *cx, sluice_type_t type, const json_t *json, 
         /* The bounds as doubles: max + 1 is a power of two, exact. */
         bool fraction = v != floor(v);
         if (fraction || v < (double)min || v >= (double)max + 1.0) {
-            char shortest[NUMFMT_MAX];
+            sluice_buf_t *shortest = NULL;
             const char *text = jsonr_long_text(cx->doc, json);
             if (!text) {
-                numfmt_double(v, shortest);
-                text = shortest;
+                shortest = sluice_buf_new();
+                sluice_format_double(v, false, shortest);
+                text = sluice_buf_data(shortest);
             }
-            return jc_fail(cx, path,
-                           fraction ? "Value %s is not an integer, as %s needs"
-                                    : "Value %s is out of range for %s",
-                           text, conv_type_upper(type));
+            int rc = jc_fail(cx, path,
+                             fraction ? "Value %s is not an integer, as %s needs"
+                                      : "Value %s is out of range for %s",
+                             text, conv_type_upper(type));
+            sluice_buf_destroy(shortest);
+            return rc;
         }
         *out = (int64_t)v;
         return 0;

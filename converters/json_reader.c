@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sluice/value.h>
+
 #include "conv_mem.h"
-#include "numfmt.h"
 
 /* A double keeps 15 significant decimal digits exactly; longer reals are
  * remembered as text. */
@@ -200,6 +201,42 @@ void jsonr_doc_clear(jsonr_doc_t *doc)
     free(doc->long_numbers);
     memset(doc, 0, sizeof(*doc));
 }
+/* Appends v (finite, not zero) as its shortest digits with an integer
+ * mantissa, "-12345E-6": Double.toString's digits, without the point and
+ * without leading or trailing zeros. */
+static void jsonr_integer_mantissa(double v, sluice_buf_t *out)
+{
+    sluice_buf_t *java = sluice_buf_new();
+    sluice_format_double(v, false, java);
+    const char *s = sluice_buf_data(java);
+    char digits[32];
+    int n = 0;
+    long exp10 = 0;
+    bool after_point = false;
+    if (*s == '-')
+        s++;
+    for (; *s && *s != 'E'; s++) {
+        if (*s == '.') {
+            after_point = true;
+        } else if (n > 0 || *s != '0') {
+            if (n < (int)sizeof digits - 1)
+                digits[n++] = *s;
+            if (after_point)
+                exp10--;
+        } else if (after_point) {
+            exp10--; /* a leading zero after the point: "0.001" */
+        }
+    }
+    if (*s == 'E')
+        exp10 += strtol(s + 1, NULL, 10);
+    while (n > 1 && digits[n - 1] == '0') {
+        n--;
+        exp10++;
+    }
+    digits[n] = '\0';
+    sluice_buf_printf(out, "%s%sE%ld", v < 0 ? "-" : "", digits, exp10);
+    sluice_buf_destroy(java);
+}
 
 void jsonr_number_text(jsonr_doc_t *doc, const json_t *number, sluice_buf_t *out)
 {
@@ -224,10 +261,7 @@ void jsonr_number_text(jsonr_doc_t *doc, const json_t *number, sluice_buf_t *out
         sluice_buf_puts(out, "0");
         return;
     }
-    char digits[NUMFMT_MAX];
-    int e;
-    int n = numfmt_shortest(fabs(v), false, digits, &e);
-    sluice_buf_printf(out, "%s%sE%d", v < 0 ? "-" : "", digits, e - (n - 1));
+    jsonr_integer_mantissa(v, out);
 }
 
 const char *jsonr_long_text(const jsonr_doc_t *doc, const json_t *real)

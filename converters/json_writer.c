@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base64.h"
-#include "numfmt.h"
+#include <sluice/value.h>
+
 #include "utf8.h"
 
 void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
@@ -70,29 +70,27 @@ void jsonw_int(sluice_buf_t *out, int64_t v)
     sluice_buf_append(out, text, (size_t)n);
 }
 
-static void jsonw_number_text(sluice_buf_t *out, const char *text, size_t len, bool finite)
+/* Jackson writes Double.toString / Float.toString text and quotes NaN and
+ * the infinities (QUOTE_NON_NUMERIC_NUMBERS is on by default), so the
+ * output stays valid JSON. */
+static void jsonw_java_number(sluice_buf_t *out, double v, bool is_float)
 {
-    /* Jackson quotes NaN and the infinities (QUOTE_NON_NUMERIC_NUMBERS is on
-     * by default), so the output stays valid JSON. */
+    bool finite = isfinite(v);
     if (!finite)
         sluice_buf_putc(out, '"');
-    sluice_buf_append(out, text, len);
+    sluice_format_double(v, is_float, out);
     if (!finite)
         sluice_buf_putc(out, '"');
 }
 
 void jsonw_double(sluice_buf_t *out, double v)
 {
-    char text[NUMFMT_MAX];
-    size_t len = numfmt_double(v, text);
-    jsonw_number_text(out, text, len, isfinite(v));
+    jsonw_java_number(out, v, false);
 }
 
 void jsonw_float(sluice_buf_t *out, float v)
 {
-    char text[NUMFMT_MAX];
-    size_t len = numfmt_float(v, text);
-    jsonw_number_text(out, text, len, isfinite(v));
+    jsonw_java_number(out, v, true);
 }
 
 void jsonw_bool(sluice_buf_t *out, bool v)
@@ -108,6 +106,6 @@ void jsonw_null(sluice_buf_t *out)
 void jsonw_bytes(sluice_buf_t *out, const uint8_t *data, size_t len)
 {
     sluice_buf_putc(out, '"');
-    base64_encode(data, len, out);
+    sluice_base64_encode(data, len, out);
     sluice_buf_putc(out, '"');
 }

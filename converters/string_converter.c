@@ -4,12 +4,10 @@
  * any bytes back as an optional STRING.
  *
  * Kafka writes value.toString(), so non-string values come out as Java
- * prints them: numbers as Integer/Double.toString, a Decimal as
- * BigDecimal.toString, Date/Time/Timestamp as java.util.Date.toString in UTC
- * ("Wed Sep 04 16:43:24 UTC 2019"), arrays "[a, b]", maps "{k=v, k2=v2}",
- * structs "Struct{name=v,other=w}" (null fields left out). BYTES are
- * written as they are (Java would print an object id); inside a container
- * they appear as base64.
+ * prints them; the host's sluice_value_to_text writes that text (numbers
+ * as Java prints them, a Decimal as BigDecimal.toString, dates as
+ * java.util.Date.toString in UTC, "[a, b]", "{k=v}", "Struct{a=1,b=x}";
+ * BYTES as they are, base64 inside a container).
  *
  * Supported encodings: UTF-8, ISO-8859-1 and US-ASCII under their usual
  * Java names and aliases. Characters an encoding cannot hold become '?',
@@ -20,11 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base64.h"
-#include "caltime.h"
 #include "conv_mem.h"
 #include "converters.h"
-#include "numfmt.h"
 #include "utf8.h"
 
 typedef enum sc_encoding { SC_UTF8, SC_LATIN1, SC_ASCII } sc_encoding_t;
@@ -82,133 +77,6 @@ static int sc_check_encoding(const char *name, const char *value, char *errstr, 
     snprintf(errstr, errstr_size,
              "Unsupported character set; this converter supports UTF-8, ISO-8859-1 and US-ASCII");
     return -1;
-}
-
-/* ---- the string form ------------------------------------------------------- */
-
-static void sc_append_date(int64_t ms, sluice_buf_t *out)
-{
-    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    caltime_t t;
-    caltime_split(ms, &t);
-    sluice_buf_printf(out, "%s %s %02d %02d:%02d:%02d UTC %lld", days[t.weekday],
-                      months[t.month - 1], t.day, t.hour, t.minute, t.second, (long long)t.year);
-}
-
-/* Appends the value as Java's toString would (see the top of the file). */
-static void sc_append_text(const sluice_schema_t *schema, const sluice_value_t *value, bool top,
-                           sluice_buf_t *out)
-{
-    if (!value) {
-        sluice_buf_puts(out, "null");
-        return;
-    }
-    char text[NUMFMT_MAX];
-    /* A logical type only when the value is of its schema's type: callers
-     * may pass values that do not match their schema. */
-    bool matches = schema && sluice_value_type(value) == sluice_schema_type(schema);
-    switch (matches ? conv_logical_of(schema) : CONV_LOGICAL_NONE) {
-    case CONV_LOGICAL_DECIMAL: {
-        int32_t scale;
-        char why[128];
-        if (conv_decimal_scale(schema, &scale, why, sizeof why) == 0) {
-            size_t len;
-            const uint8_t *bytes = sluice_value_get_bytes(value, &len);
-            const uint8_t *minimal;
-            size_t minimal_len;
-            conv_decimal_minimal(bytes, len, &minimal, &minimal_len);
-            sluice_buf_t *digits = sluice_buf_new();
-            sluice_decimal_to_string(minimal, minimal_len, 0, digits);
-            numfmt_decimal(sluice_buf_data(digits), scale, out);
-            sluice_buf_destroy(digits);
-            return;
-        }
-        break;
-    }
-    case CONV_LOGICAL_DATE:
-        sc_append_date((int64_t)sluice_value_get_int32(value) * CONV_MILLIS_PER_DAY, out);
-        return;
-    case CONV_LOGICAL_TIME: sc_append_date(sluice_value_get_int32(value), out); return;
-    case CONV_LOGICAL_TIMESTAMP: sc_append_date(sluice_value_get_int64(value), out); return;
-    case CONV_LOGICAL_NONE: break;
-    }
-    switch (sluice_value_type(value)) {
-    case SLUICE_TYPE_INT8: sluice_buf_printf(out, "%d", sluice_value_get_int8(value)); break;
-    case SLUICE_TYPE_INT16: sluice_buf_printf(out, "%d", sluice_value_get_int16(value)); break;
-    case SLUICE_TYPE_INT32: sluice_buf_printf(out, "%d", (int)sluice_value_get_int32(value)); break;
-    case SLUICE_TYPE_INT64:
-        sluice_buf_printf(out, "%lld", (long long)sluice_value_get_int64(value));
-        break;
-    case SLUICE_TYPE_FLOAT32:
-        sluice_buf_append(out, text, numfmt_float(sluice_value_get_float32(value), text));
-        break;
-    case SLUICE_TYPE_FLOAT64:
-        sluice_buf_append(out, text, numfmt_double(sluice_value_get_float64(value), text));
-        break;
-    case SLUICE_TYPE_BOOLEAN:
-        sluice_buf_puts(out, sluice_value_get_boolean(value) ? "true" : "false");
-        break;
-    case SLUICE_TYPE_STRING: {
-        size_t len;
-        const char *s = sluice_value_get_string(value, &len);
-        sluice_buf_append(out, s, len);
-        break;
-    }
-    case SLUICE_TYPE_BYTES: {
-        size_t len;
-        const uint8_t *b = sluice_value_get_bytes(value, &len);
-        if (top)
-            sluice_buf_append(out, b, len);
-        else
-            base64_encode(b, len, out);
-        break;
-    }
-    case SLUICE_TYPE_ARRAY: {
-        const sluice_schema_t *items = schema ? sluice_schema_value_schema(schema) : NULL;
-        sluice_buf_putc(out, '[');
-        for (size_t i = 0; i < sluice_value_array_count(value); i++) {
-            if (i)
-                sluice_buf_puts(out, ", ");
-            sc_append_text(items, sluice_value_array_get(value, i), false, out);
-        }
-        sluice_buf_putc(out, ']');
-        break;
-    }
-    case SLUICE_TYPE_MAP: {
-        const sluice_schema_t *keys = schema ? sluice_schema_key_schema(schema) : NULL;
-        const sluice_schema_t *values = schema ? sluice_schema_value_schema(schema) : NULL;
-        sluice_buf_putc(out, '{');
-        for (size_t i = 0; i < sluice_value_map_count(value); i++) {
-            if (i)
-                sluice_buf_puts(out, ", ");
-            sc_append_text(keys, sluice_value_map_key_at(value, i), false, out);
-            sluice_buf_putc(out, '=');
-            sc_append_text(values, sluice_value_map_value_at(value, i), false, out);
-        }
-        sluice_buf_putc(out, '}');
-        break;
-    }
-    case SLUICE_TYPE_STRUCT: {
-        const sluice_schema_t *own = sluice_value_struct_schema(value);
-        bool first = true;
-        sluice_buf_puts(out, "Struct{");
-        for (size_t i = 0; i < sluice_schema_field_count(own); i++) {
-            const sluice_value_t *fv = sluice_value_struct_get_at(value, i);
-            if (!fv)
-                continue;
-            if (!first)
-                sluice_buf_putc(out, ',');
-            first = false;
-            sluice_buf_puts(out, sluice_schema_field_name(own, i));
-            sluice_buf_putc(out, '=');
-            sc_append_text(sluice_schema_field_schema(own, i), fv, false, out);
-        }
-        sluice_buf_putc(out, '}');
-        break;
-    }
-    }
 }
 
 /* ---- encoding -------------------------------------------------------------- */
@@ -292,12 +160,12 @@ static sluice_result_t sc_write(string_conv_t *sc, const sluice_schema_t *schema
         return SLUICE_OK;
     }
     if (sc->encoding == SC_UTF8) {
-        sc_append_text(schema, value, true, out);
+        sluice_value_to_text(schema, value, out);
         sluice_buf_append(out, "", 0); /* an empty string is not a null message */
         return SLUICE_OK;
     }
     sluice_buf_t *text = sluice_buf_new();
-    sc_append_text(schema, value, true, text);
+    sluice_value_to_text(schema, value, text);
     sc_encode_narrow(sluice_buf_data(text), sluice_buf_len(text),
                      sc->encoding == SC_LATIN1 ? 0xFF : 0x7F, out);
     sluice_buf_append(out, "", 0);

@@ -47,7 +47,6 @@
 #include "caltime.h"
 #include "conv_mem.h"
 #include "converters.h"
-#include "numfmt.h"
 
 #define VALUES_MAX_DEPTH 64
 
@@ -89,7 +88,6 @@ static void values_append(const sluice_schema_t *schema, const sluice_value_t *v
         sluice_buf_puts(out, "null");
         return;
     }
-    char text[NUMFMT_MAX];
     /* A logical type only when the value is of its schema's type: callers
      * may pass values that do not match their schema. */
     bool matches = schema && sluice_value_type(value) == sluice_schema_type(schema);
@@ -98,15 +96,7 @@ static void values_append(const sluice_schema_t *schema, const sluice_value_t *v
         int32_t scale;
         char why[128];
         if (conv_decimal_scale(schema, &scale, why, sizeof why) == 0) {
-            size_t len;
-            const uint8_t *bytes = sluice_value_get_bytes(value, &len);
-            const uint8_t *minimal;
-            size_t minimal_len;
-            conv_decimal_minimal(bytes, len, &minimal, &minimal_len);
-            sluice_buf_t *digits = sluice_buf_new();
-            sluice_decimal_to_string(minimal, minimal_len, 0, digits);
-            numfmt_decimal(sluice_buf_data(digits), scale, out);
-            sluice_buf_destroy(digits);
+            sluice_value_to_text(schema, value, out); /* BigDecimal.toString */
             return;
         }
         break; /* no usable scale: write the bytes */
@@ -126,10 +116,10 @@ static void values_append(const sluice_schema_t *schema, const sluice_value_t *v
         sluice_buf_printf(out, "%lld", (long long)sluice_value_get_int64(value));
         break;
     case SLUICE_TYPE_FLOAT32:
-        sluice_buf_append(out, text, numfmt_float(sluice_value_get_float32(value), text));
+        sluice_format_double(sluice_value_get_float32(value), true, out);
         break;
     case SLUICE_TYPE_FLOAT64:
-        sluice_buf_append(out, text, numfmt_double(sluice_value_get_float64(value), text));
+        sluice_format_double(sluice_value_get_float64(value), false, out);
         break;
     case SLUICE_TYPE_BOOLEAN:
         sluice_buf_puts(out, sluice_value_get_boolean(value) ? "true" : "false");
@@ -148,7 +138,7 @@ static void values_append(const sluice_schema_t *schema, const sluice_value_t *v
         const uint8_t *b = sluice_value_get_bytes(value, &len);
         if (embedded)
             sluice_buf_putc(out, '"');
-        base64_encode(b, len, out);
+        sluice_base64_encode(b, len, out);
         if (embedded)
             sluice_buf_putc(out, '"');
         break;

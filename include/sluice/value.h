@@ -163,6 +163,40 @@ void sluice_decimal_to_string(const uint8_t *unscaled, size_t len, int32_t scale
 int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *out, char *errstr,
                                size_t errstr_size);
 
+/* ---- text --------------------------------------------------------------- */
+
+/*
+ * Appends the text Kafka's StringConverter and FileStreamSink write for a
+ * Connect value: Java's String.valueOf of the Connect object. schema may be
+ * NULL; it is used only where it describes the value (same type), for the
+ * logical types and to reach nested ones. null is "null"; strings are
+ * their bytes; integers and booleans as Java prints them; floats as
+ * sluice_format_double; arrays "[a, b]", maps "{k=v, k2=v2}" (entry order),
+ * structs "Struct{a=1,b=x}" with null fields left out; a Decimal as
+ * BigDecimal.toString ("-1.50", "1.2E+3"); Date, Time and Timestamp as
+ * java.util.Date.toString in UTC ("Wed Sep 04 16:43:24 UTC 2019", a Time
+ * on 1970-01-01). Where Java would print an object identity or
+ * zone-dependent text, the choices are StringConverter's: BYTES at the top
+ * are written as they are, inside a container as base64; dates are in UTC
+ * whatever the host's zone; a Decimal schema without a usable integer
+ * scale leaves the value as BYTES. Nesting is not cut short. Any thread.
+ */
+void sluice_value_to_text(const sluice_schema_t *schema, const sluice_value_t *value,
+                          sluice_buf_t *out);
+
+/*
+ * Appends Java's Double.toString(value), or Float.toString((float)value)
+ * when is_float, of Java 19 and later: the shortest digits that read back
+ * as the value; plain notation with at least one decimal ("100.0",
+ * "0.001") for 1e-3 <= |value| < 1e7, else "1.0E7", "1.4E-45" style; "NaN",
+ * "Infinity", "-Infinity", "-0.0". Any thread.
+ */
+void sluice_format_double(double value, bool is_float, sluice_buf_t *out);
+
+/* Appends the standard base64 (RFC 4648 alphabet, '=' padding, no line
+ * breaks, as java.util.Base64 and Jackson write) of len bytes. Any thread. */
+void sluice_base64_encode(const void *data, size_t len, sluice_buf_t *out);
+
 #ifdef __cplusplus
 }
 #endif
