@@ -49,17 +49,4 @@ void file_task_config_add(sluice_task_configs_t *out, const sluice_strmap_t *pro
 bool file_utf8_valid(const char *data, size_t len);
 char *file_utf8_repair(const char *data, size_t len, size_t *out_len);
 
-/*
- * Appends the text a FileStreamSink writes for value (with schema, which
- * may be NULL): Kafka prints String.valueOf(value), so strings are written
- * as they are, numbers as Java prints them ("1.0E10"), booleans
- * "true"/"false", null "null", arrays "[a, b]", maps "{k=v, k2=v2}" and
- * structs "Struct{a=1,b=x}" (null fields left out). Where Java would print
- * an object identity or a locale-dependent date, the text is Connect's
- * Values form instead: bytes in base64, Decimal as BigDecimal.toString,
- * Date "2024-01-31", Time "13:45:00.000Z" and Timestamp
- * "2024-01-31T13:45:00.000Z" in UTC.
- */
-void file_value_text(const sluice_schema_t *schema, const sluice_value_t *value, sluice_buf_t *out);
-
 #endif

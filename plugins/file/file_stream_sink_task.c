@@ -171,7 +171,7 @@ static sluice_result_t file_sink_put(void *self, const sluice_records_t *records
             line = sluice_value_get_string(value, &len);
         } else {
             sluice_buf_reset(t->text);
-            file_value_text(sluice_record_value_schema(record), value, t->text);
+            sluice_value_to_text(sluice_record_value_schema(record), value, t->text);
             line = sluice_buf_data(t->text);
             len = sluice_buf_len(t->text);
         }

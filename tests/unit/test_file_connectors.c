@@ -1222,8 +1222,10 @@ static void test_sink_writes_null_and_non_string_values(void)
     ASSERT_SINK_LINE(&h, path, NULL, sluice_value_float64(1e10), "1.0E10");
     ASSERT_SINK_LINE(&h, path, NULL, sluice_value_float64(0.0001), "1.0E-4");
     ASSERT_SINK_LINE(&h, path, NULL, sluice_value_float32(0.1f), "0.1");
-    ASSERT_SINK_LINE(&h, path, NULL, sluice_value_bytes("hi!", 3), "aGkh");
-    ASSERT_SINK_LINE(&h, path, NULL, sluice_value_bytes("hi", 2), "aGk=");
+    /* Top-level bytes are written as they are (StringConverter's choice; Kafka
+     * would print an object identity). */
+    ASSERT_SINK_LINE(&h, path, NULL, sluice_value_bytes("hi!", 3), "hi!");
+    ASSERT_SINK_LINE(&h, path, NULL, sluice_value_bytes("hi", 2), "hi");
 
     sluice_value_t *array = sluice_value_array_new();
     sluice_value_array_append(array, sluice_value_int32(1));
@@ -1250,12 +1252,14 @@ static void test_sink_writes_null_and_non_string_values(void)
     ASSERT_SINK_LINE(&h, path, person, st, "Struct{name=Ann,age=31}");
     sluice_schema_unref(person);
 
-    /* logical types in Connect's text forms, not Java's object dumps */
+    /* Logical types as Kafka's sink prints them: String.valueOf of the Connect
+     * object, java.util.Date.toString in UTC for dates and timestamps. */
     sluice_schema_t *date = sluice_schema_date();
-    ASSERT_SINK_LINE(&h, path, date, sluice_value_int32(19000), "2022-01-08");
+    ASSERT_SINK_LINE(&h, path, date, sluice_value_int32(19000), "Sat Jan 08 00:00:00 UTC 2022");
     sluice_schema_unref(date);
     sluice_schema_t *ts = sluice_schema_timestamp();
-    ASSERT_SINK_LINE(&h, path, ts, sluice_value_int64(1700000000123), "2023-11-14T22:13:20.123Z");
+    ASSERT_SINK_LINE(&h, path, ts, sluice_value_int64(1700000000123),
+                     "Tue Nov 14 22:13:20 UTC 2023");
     sluice_schema_unref(ts);
     sluice_schema_t *dec = sluice_schema_decimal(2);
     const uint8_t unscaled[] = {0x30, 0x39}; /* 12345 */
