@@ -4,9 +4,10 @@
  * Everything here belongs to the network thread unless a comment says
  * otherwise.
  *
- * A request's life: the server reads a frame, copies its payload into the
- * request (so it outlives the connection's input buffer), decodes the
- * header and calls the API's handler. The handler decodes the body and
+ * A request's life: the server reads a frame and gives the request its own
+ * payload (so it outlives the connection's input buffer: copied for a small
+ * frame; for a large one the request takes the input buffer itself), decodes
+ * the header and calls the API's handler. The handler decodes the body and
  * either answers at once (broker_request_respond) or parks the request and
  * answers later from a callback or a timer. While a request is unanswered
  * the connection reads no further requests, as Kafka mutes a channel, so
@@ -40,7 +41,8 @@ struct broker_request {
     broker_t *broker;
     broker_conn_t *conn; /* NULL once the connection has closed */
     broker_request_header_t hdr;
-    uint8_t *frame; /* the payload (header + body), owned */
+    uint8_t *frame;       /* the payload (header + body) */
+    uint8_t *frame_alloc; /* the allocation frame lies in (owned) */
     size_t frame_len;
     broker_proto_reader_t body;            /* positioned at the body */
     char client_host[64];                  /* "/127.0.0.1", as Kafka shows a member's host */

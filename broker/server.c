@@ -28,6 +28,9 @@
 /* Read at most this much per readiness event, so one busy producer cannot
  * starve the other connections. */
 #define CONN_READ_CHUNK (1u * 1024 * 1024)
+/* A frame at least this large that starts the input buffer is handed to its
+ * request with the buffer rather than copied out of it. */
+#define CONN_HANDOVER_BYTES (64u * 1024)
 
 typedef struct broker_out {
     struct broker_out *next;
@@ -50,6 +53,7 @@ struct broker_conn {
     size_t in_off; /* consumed prefix of in */
     size_t in_len;
     size_t in_cap;
+    size_t in_want; /* bytes the frame being received needs in all (0: unknown) */
     broker_out_t *out_head, *out_tail;
     size_t out_bytes;
     broker_request_t *current; /* the request being served; no other is read meanwhile */
@@ -237,7 +241,7 @@ void broker_request_free(broker_request_t *req)
 {
     if (!req)
         return;
-    free(req->frame);
+    free(req->frame_alloc);
     free(req);
 }
 
@@ -374,8 +378,10 @@ static void conn_process(broker_conn_t *conn)
         broker_proto_frame_status_t st = broker_proto_frame_next(
             conn->in + conn->in_off, conn->in_len - conn->in_off,
             (size_t)b->config->socket_request_max_bytes, &frame, err, sizeof err);
-        if (st == BROKER_PROTO_FRAME_INCOMPLETE)
+        if (st == BROKER_PROTO_FRAME_INCOMPLETE) {
+            conn->in_want = frame.need;
             break;
+        }
         if (st == BROKER_PROTO_FRAME_INVALID) {
             log_warn(NULL, "broker", "Connection from %s: %s; closing it", conn->peer, err);
             conn_close(conn, err);
@@ -384,12 +390,27 @@ static void conn_process(broker_conn_t *conn)
         broker_request_t *req = mem_calloc(1, sizeof(*req));
         req->broker = b;
         req->conn = conn;
-        req->frame = mem_memdup(frame.payload, frame.payload_len);
         req->frame_len = frame.payload_len;
         snprintf(req->client_host, sizeof req->client_host, "%s", conn->host);
-        conn->in_off += frame.consumed;
-        if (conn->in_off == conn->in_len)
-            conn->in_off = conn->in_len = 0;
+        if (conn->in_off == 0 && frame.payload_len >= CONN_HANDOVER_BYTES) {
+            /* A large frame (a produce batch) keeps its bytes where they
+             * were read: the request takes the buffer, and the little that
+             * follows the frame moves to a new one. */
+            size_t tail = conn->in_len - frame.consumed;
+            req->frame_alloc = conn->in;
+            req->frame = conn->in + (frame.consumed - frame.payload_len);
+            conn->in_cap = tail > 131072 ? tail : 131072;
+            conn->in = mem_alloc(conn->in_cap);
+            memcpy(conn->in, req->frame_alloc + frame.consumed, tail);
+            conn->in_len = tail;
+        } else {
+            req->frame_alloc = mem_memdup(frame.payload, frame.payload_len);
+            req->frame = req->frame_alloc;
+            conn->in_off += frame.consumed;
+            if (conn->in_off == conn->in_len)
+                conn->in_off = conn->in_len = 0;
+        }
+        conn->in_want = 0;
         broker_proto_reader_init(&req->body, req->frame, req->frame_len);
         if (broker_proto_request_header_decode(&req->body, &req->hdr) < 0) {
             log_warn(NULL, "broker",
@@ -420,6 +441,13 @@ static void conn_process(broker_conn_t *conn)
 static int conn_read(broker_conn_t *conn)
 {
     size_t budget = CONN_READ_CHUNK;
+    /* Size the buffer for the whole pending frame at once (its size is known
+     * from its first 4 bytes), so a large request is not copied by repeated
+     * doubling while it arrives. */
+    if (conn->in_want > conn->in_cap) {
+        conn->in = mem_realloc(conn->in, conn->in_want);
+        conn->in_cap = conn->in_want;
+    }
     while (budget > 0) {
         if (conn->in_cap - conn->in_len < 65536) {
             size_t cap = conn->in_cap ? conn->in_cap * 2 : 131072;
