@@ -69,7 +69,23 @@ typedef struct proto_dec {
     broker_proto_reader_t *r;
     int16_t version;
     bool flexible;
+    size_t budget;    /* bytes the arrays of this message may take */
+    size_t allocated; /* bytes taken so far, nested arrays included */
 } proto_dec_t;
+
+/* Charges n elements of elem_size bytes to the decode's budget; false (the
+ * reader failed, nothing charged) when they would not fit. Checked before the
+ * allocation, so a refused message never holds more than the budget. */
+static bool budget_take(proto_dec_t *d, int32_t n, size_t elem_size)
+{
+    size_t left = d->budget - d->allocated;
+    if (elem_size && (size_t)n > left / elem_size) {
+        broker_proto_reader_fail(d->r, "decoding would allocate more than %zu bytes", d->budget);
+        return false;
+    }
+    d->allocated += (size_t)n * elem_size;
+    return true;
+}
 
 static void decode_struct(proto_dec_t *d, const broker_proto_struct_t *s, void *dst);
 
@@ -129,6 +145,10 @@ static void decode_array(proto_dec_t *d, const broker_proto_field_t *f, void *p)
                      : broker_proto_read_array_count(r, min);
     if (n <= 0) {
         array_set(p, NULL, n);
+        return;
+    }
+    if (!budget_take(d, n, f->elem_size)) {
+        array_set(p, NULL, 0);
         return;
     }
     /* Stored before filling, so that a failure half-way frees what was
@@ -197,7 +217,13 @@ static void decode_struct(proto_dec_t *d, const broker_proto_struct_t *s, void *
 int broker_proto_decode(broker_proto_reader_t *r, const broker_proto_message_t *m, int16_t version,
                         void *dst)
 {
-    proto_dec_t d = {r, version, version >= m->flexible_from};
+    return broker_proto_decode_with_budget(r, m, version, dst, BROKER_PROTO_DECODE_BUDGET);
+}
+
+int broker_proto_decode_with_budget(broker_proto_reader_t *r, const broker_proto_message_t *m,
+                                    int16_t version, void *dst, size_t budget)
+{
+    proto_dec_t d = {r, version, version >= m->flexible_from, budget, 0};
     memset(dst, 0, m->size);
     decode_struct(&d, &m->body, dst);
     if (!r->failed)

@@ -19,10 +19,27 @@
  * records point into the frame (zero copy): the frame must outlive the
  * decoded struct. Arrays are allocated; free them with broker_proto_free().
  *
- * Array counts are checked against the bytes left before anything is
- * allocated, so the arrays of one request take at most about 8 times its
- * frame's size (a 2-byte empty string on the wire becomes a 16-byte
- * broker_proto_str_t); nothing else is allocated.
+ * Arrays are the only thing decoding allocates, and two checks bound them.
+ * Each count is checked against the bytes left, which alone would still let
+ * a request's arrays take about 8 times its frame (a 2-byte empty string on
+ * the wire becomes a 16-byte broker_proto_str_t): with socket.request.max.bytes
+ * at 100 MiB, ~800 MiB from one frame. So each decode also has an allocation
+ * budget, BROKER_PROTO_DECODE_BUDGET, charged with count x element size for
+ * every array, nested ones included, before it is allocated; a message that
+ * would go over it is refused (see broker_proto_decode()).
+ *
+ * Why a fixed 32 MiB and not a multiple of the frame size: legitimate
+ * requests reach the same ratios as hostile ones (OffsetCommit v2-v5
+ * partitions with empty metadata are 14 bytes on the wire and 32 in memory;
+ * Metadata topics with 3-letter names 5 and 16), so any multiple small enough
+ * to matter would refuse real clients, and a multiple still lets a 100 MiB
+ * frame allocate hundreds of MiB. Real requests are far below 32 MiB
+ * (element sizes on LP64): a Fetch for 1000 partitions ~33 KB (32 bytes a
+ * partition), a Produce with 100 partitions ~4 KB (40 bytes a partition; the
+ * records stay in the frame), an OffsetCommit for 10 000 partitions ~320 KB.
+ * 32 MiB admits an OffsetCommit for a million partitions, and holds what a
+ * hostile request can add to its own frame to half of a 64 MB broker's RSS.
+ * (The frame itself is bounded by socket.request.max.bytes, not here.)
  *
  * Encoding writes exactly the fields of the version. A non-nullable string or
  * array is never written as null (a null one is written empty), so a zeroed
@@ -186,6 +203,9 @@ typedef struct broker_proto_message {
         .body = BROKER_PROTO_STRUCT_DEF(kname, field_table)                                        \
     }
 
+/* The bytes the arrays of one decoded message may take (see above). */
+#define BROKER_PROTO_DECODE_BUDGET ((size_t)32 * 1024 * 1024)
+
 /*
  * Decodes one message body of `version` from r into dst (m->size bytes; its
  * previous contents are overwritten). Returns 0, or -1 when the bytes are
@@ -193,9 +213,19 @@ typedef struct broker_proto_message {
  * ("PartitionProduceData.Records: bytes length 900 at offset 61 exceeds the
  * 20 bytes left"), and dst holds nothing that needs freeing. Bytes after the
  * body are left in the reader (Kafka ignores them too).
+ *
+ * A message whose arrays would take more than BROKER_PROTO_DECODE_BUDGET
+ * bytes is refused the same way, before the array that would go over is
+ * allocated ("FetchTopic.Partitions: decoding would allocate more than
+ * 33554432 bytes").
  */
 int broker_proto_decode(broker_proto_reader_t *r, const broker_proto_message_t *m, int16_t version,
                         void *dst);
+
+/* broker_proto_decode() with another allocation budget, in bytes (tests use
+ * it to hit the limit exactly). */
+int broker_proto_decode_with_budget(broker_proto_reader_t *r, const broker_proto_message_t *m,
+                                    int16_t version, void *dst, size_t budget);
 
 /*
  * Appends the body of `version` of src to out. File ranges of RECORDS fields
