@@ -11,100 +11,8 @@
 #include <sluice/plugin.h>
 
 #include "ctx.h"
-#include "plugin_registry.h"
+#include "converter_harness.h"
 #include "test_util.h"
-
-typedef struct conv {
-    plugin_registry_t *registry;
-    const sluice_class_t *cls;
-    sluice_config_t *config;
-    sluice_ctx_t *ctx;
-    void *self;
-} conv_t;
-
-static char err[2048];
-
-static plugin_registry_t *load_registry(void)
-{
-    char loaderr[2048] = "";
-    plugin_registry_t *registry = plugin_registry_new();
-    int refused = plugin_registry_load(registry, SLUICE_TEST_PLUGIN_DIR "/converters.so", loaderr,
-                                       sizeof loaderr);
-    if (refused)
-        fprintf(stderr, "\n  loading converters.so: %s\n", loaderr);
-    CU_ASSERT_EQUAL_FATAL(refused, 0);
-    return registry;
-}
-
-/* Opens the class name of kind with "key", "value" … properties (NULL-terminated). */
-static conv_t *conv_open(sluice_class_kind_t kind, const char *name, ...)
-{
-    conv_t *c = calloc(1, sizeof(*c));
-    c->registry = load_registry();
-    c->cls = plugin_registry_find(c->registry, kind, name);
-    if (!c->cls)
-        fprintf(stderr, "\n  no %s class %s\n", sluice_class_kind_name(kind), name);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c->cls);
-    sluice_strmap_t *props = sluice_strmap_new();
-    va_list ap;
-    va_start(ap, name);
-    for (const char *k = va_arg(ap, const char *); k; k = va_arg(ap, const char *))
-        sluice_strmap_set(props, k, va_arg(ap, const char *));
-    va_end(ap);
-    c->config = sluice_config_new(c->cls->config, props, err, sizeof err);
-    sluice_strmap_destroy(props);
-    if (!c->config)
-        fprintf(stderr, "\n  config: %s\n", err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c->config);
-    c->ctx = ctx_new("converters-test", c->cls->name);
-    sluice_result_t rc =
-        kind == SLUICE_CLASS_CONVERTER
-            ? c->cls->converter->create(c->ctx, c->config, false, &c->self, err, sizeof err)
-            : c->cls->header_converter->create(c->ctx, c->config, &c->self, err, sizeof err);
-    if (rc != SLUICE_OK)
-        fprintf(stderr, "\n  create: %s\n", err);
-    CU_ASSERT_EQUAL_FATAL(rc, SLUICE_OK);
-    return c;
-}
-
-static void conv_close(conv_t *c)
-{
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        c->cls->converter->destroy(c->self);
-    else
-        c->cls->header_converter->destroy(c->self);
-    sluice_config_destroy(c->config);
-    ctx_destroy(c->ctx);
-    plugin_registry_destroy(c->registry);
-    free(c);
-}
-
-static sluice_buf_t *conv_write(conv_t *c, const sluice_schema_t *schema,
-                                const sluice_value_t *value, sluice_result_t *rc)
-{
-    sluice_buf_t *out = sluice_buf_new();
-    err[0] = '\0';
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        *rc = c->cls->converter->from_connect(c->self, "topic", NULL, schema, value, out, err,
-                                              sizeof err);
-    else
-        *rc = c->cls->header_converter->from_header(c->self, "topic", "h", schema, value, out, err,
-                                                    sizeof err);
-    return out;
-}
-
-static sluice_result_t conv_read(conv_t *c, const void *data, size_t len,
-                                 const sluice_schema_t **schema, sluice_value_t **value)
-{
-    err[0] = '\0';
-    *schema = NULL;
-    *value = NULL;
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        return c->cls->converter->to_connect(c->self, "topic", NULL, data, len, schema, value, err,
-                                             sizeof err);
-    return c->cls->header_converter->to_header(c->self, "topic", "h", data, len, schema, value, err,
-                                               sizeof err);
-}
 
 /* Asserts that writing gives exactly len bytes of expected. */
 static void assert_writes_n(conv_t *c, const sluice_schema_t *schema, const sluice_value_t *value,
@@ -113,7 +21,7 @@ static void assert_writes_n(conv_t *c, const sluice_schema_t *schema, const slui
     sluice_result_t rc;
     sluice_buf_t *out = conv_write(c, schema, value, &rc);
     if (rc != SLUICE_OK)
-        fprintf(stderr, "\n  write failed: %s\n", err);
+        fprintf(stderr, "\n  write failed: %s\n", conv_err);
     CU_ASSERT_EQUAL(rc, SLUICE_OK);
     CU_ASSERT_FALSE(sluice_buf_is_null(out));
     bool same = sluice_buf_len(out) == len && memcmp(sluice_buf_data(out), expected, len) == 0;
@@ -146,7 +54,7 @@ static void assert_write_fails(conv_t *c, const sluice_schema_t *schema,
     sluice_result_t rc;
     sluice_buf_destroy(conv_write(c, schema, value, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, needle);
+    ASSERT_CONTAINS(conv_err, needle);
 }
 
 static void assert_read_fails(conv_t *c, const void *data, size_t len, const char *needle)
@@ -156,7 +64,7 @@ static void assert_read_fails(conv_t *c, const void *data, size_t len, const cha
     CU_ASSERT_EQUAL(conv_read(c, data, len, &schema, &value), SLUICE_FATAL);
     CU_ASSERT_PTR_NULL(schema);
     CU_ASSERT_PTR_NULL(value);
-    ASSERT_CONTAINS(err, needle);
+    ASSERT_CONTAINS(conv_err, needle);
 }
 
 /* Reads data and asserts the schema (compared with sluice_schema_equals)
@@ -168,7 +76,7 @@ static void assert_reads(conv_t *c, const void *data, size_t len,
     sluice_value_t *value;
     sluice_result_t rc = conv_read(c, data, len, &schema, &value);
     if (rc != SLUICE_OK)
-        fprintf(stderr, "\n  read failed: %s\n", err);
+        fprintf(stderr, "\n  read failed: %s\n", conv_err);
     CU_ASSERT_EQUAL(rc, SLUICE_OK);
     CU_ASSERT(sluice_schema_equals(schema, expected_schema));
     bool same = sluice_value_equals(value, expected_value);
@@ -184,7 +92,7 @@ static void assert_reads(conv_t *c, const void *data, size_t len,
 
 static void test_plugin_lists_every_class(void)
 {
-    plugin_registry_t *registry = load_registry();
+    plugin_registry_t *registry = conv_load_registry();
     static const struct {
         sluice_class_kind_t kind;
         const char *alias;
@@ -300,16 +208,16 @@ static void test_string_converter_text_forms(void)
 
     sluice_schema_t *schema = sluice_schema_new(SLUICE_TYPE_STRUCT);
     CU_ASSERT_EQUAL_FATAL(sluice_schema_add_field(schema, "name",
-                                                  sluice_schema_of(SLUICE_TYPE_STRING, false), err,
-                                                  sizeof err),
+                                                  sluice_schema_of(SLUICE_TYPE_STRING, false),
+                                                  conv_err, sizeof conv_err),
                           0);
     CU_ASSERT_EQUAL_FATAL(sluice_schema_add_field(schema, "nick",
-                                                  sluice_schema_of(SLUICE_TYPE_STRING, true), err,
-                                                  sizeof err),
+                                                  sluice_schema_of(SLUICE_TYPE_STRING, true),
+                                                  conv_err, sizeof conv_err),
                           0);
     CU_ASSERT_EQUAL_FATAL(sluice_schema_add_field(schema, "age",
-                                                  sluice_schema_of(SLUICE_TYPE_INT32, false), err,
-                                                  sizeof err),
+                                                  sluice_schema_of(SLUICE_TYPE_INT32, false),
+                                                  conv_err, sizeof conv_err),
                           0);
     /* A value that does not match its schema is written by its own type. */
     dec = sluice_schema_decimal(2);
@@ -319,8 +227,8 @@ static void test_string_converter_text_forms(void)
     sluice_schema_unref(dec);
 
     sluice_value_t *st = sluice_value_struct_new(schema);
-    sluice_value_struct_put(st, "name", sluice_value_cstring("Ann"), err, sizeof err);
-    sluice_value_struct_put(st, "age", sluice_value_int32(3), err, sizeof err);
+    sluice_value_struct_put(st, "name", sluice_value_cstring("Ann"), conv_err, sizeof conv_err);
+    sluice_value_struct_put(st, "age", sluice_value_int32(3), conv_err, sizeof conv_err);
     assert_writes(c, schema, st, "Struct{name=Ann,age=3}");
     sluice_value_destroy(st);
     sluice_schema_unref(schema);
@@ -348,15 +256,15 @@ static void test_string_converter_encodings(void)
     conv_close(ascii);
 
     /* An encoding this converter cannot do is refused with the config. */
-    plugin_registry_t *registry = load_registry();
+    plugin_registry_t *registry = conv_load_registry();
     const sluice_class_t *cls =
         plugin_registry_find(registry, SLUICE_CLASS_CONVERTER, "StringConverter");
     sluice_strmap_t *props = sluice_strmap_new();
     sluice_strmap_set(props, "converter.encoding", "UTF-16");
-    sluice_config_t *config = sluice_config_new(cls->config, props, err, sizeof err);
+    sluice_config_t *config = sluice_config_new(cls->config, props, conv_err, sizeof conv_err);
     CU_ASSERT_PTR_NULL(config);
-    ASSERT_CONTAINS(err, "converter.encoding");
-    ASSERT_CONTAINS(err, "UTF-8, ISO-8859-1 and US-ASCII");
+    ASSERT_CONTAINS(conv_err, "converter.encoding");
+    ASSERT_CONTAINS(conv_err, "UTF-8, ISO-8859-1 and US-ASCII");
     sluice_config_destroy(config);
     sluice_strmap_destroy(props);
     plugin_registry_destroy(registry);
@@ -526,7 +434,7 @@ static void assert_parses(conv_t *c, const char *text, int type, const char *log
     CU_ASSERT(same_type);
     if (schema) {
         CU_ASSERT_EQUAL(sluice_schema_type(schema), (sluice_type_t)type);
-        CU_ASSERT_EQUAL(sluice_value_validate(schema, value, err, sizeof err), 0);
+        CU_ASSERT_EQUAL(sluice_value_validate(schema, value, conv_err, sizeof conv_err), 0);
     }
     if (logical)
         CU_ASSERT(schema && sluice_schema_is_logical(schema, logical));
@@ -644,11 +552,13 @@ static void test_simple_header_arrays_and_maps(void)
 
     /* A struct is written as a map with its field names. */
     sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
-    sluice_schema_add_field(st, "name", sluice_schema_of(SLUICE_TYPE_STRING, false), err,
-                            sizeof err);
-    sluice_schema_add_field(st, "n", sluice_schema_of(SLUICE_TYPE_INT32, true), err, sizeof err);
+    sluice_schema_add_field(st, "name", sluice_schema_of(SLUICE_TYPE_STRING, false), conv_err,
+                            sizeof conv_err);
+    sluice_schema_add_field(st, "n", sluice_schema_of(SLUICE_TYPE_INT32, true), conv_err,
+                            sizeof conv_err);
     value = sluice_value_struct_new(st);
-    sluice_value_struct_put(value, "name", sluice_value_cstring("A\"nn"), err, sizeof err);
+    sluice_value_struct_put(value, "name", sluice_value_cstring("A\"nn"), conv_err,
+                            sizeof conv_err);
     assert_writes(c, st, value, "{\"name\":\"A\\\"nn\",\"n\":null}");
     sluice_value_destroy(value);
     sluice_schema_unref(st);
@@ -688,7 +598,8 @@ static void assert_round_trips(conv_t *c, const char *text, const sluice_schema_
 static sluice_value_t *decimal_value(const char *digits)
 {
     sluice_buf_t *unscaled = sluice_buf_new();
-    CU_ASSERT_EQUAL_FATAL(sluice_decimal_from_string(digits, 0, unscaled, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        sluice_decimal_from_string(digits, 0, unscaled, conv_err, sizeof conv_err), 0);
     sluice_value_t *value = sluice_value_bytes(sluice_buf_data(unscaled), sluice_buf_len(unscaled));
     sluice_buf_destroy(unscaled);
     return value;
@@ -796,7 +707,7 @@ static void test_simple_header_never_crashes(void)
         sluice_value_t *value;
         CU_ASSERT_EQUAL(conv_read(c, text, len, &schema, &value), SLUICE_OK);
         if (schema && value)
-            CU_ASSERT_EQUAL(sluice_value_validate(schema, value, err, sizeof err), 0);
+            CU_ASSERT_EQUAL(sluice_value_validate(schema, value, conv_err, sizeof conv_err), 0);
         sluice_result_t rc;
         sluice_buf_destroy(conv_write(c, schema, value, &rc));
         CU_ASSERT_EQUAL(rc, SLUICE_OK);

@@ -11,97 +11,15 @@
 #include <sluice/plugin.h>
 
 #include "ctx.h"
-#include "plugin_registry.h"
+#include "converter_harness.h"
 #include "test_util.h"
 
 /* ---- a converter instance ---------------------------------------------------- */
 
-typedef struct conv {
-    plugin_registry_t *registry;
-    const sluice_class_t *cls;
-    sluice_config_t *config;
-    sluice_ctx_t *ctx;
-    void *self;
-} conv_t;
-
-static char err[2048];
-
-/* Opens JsonConverter (as a converter, or a header converter) with the
- * given "key", "value" … properties, NULL-terminated. */
-static conv_t *json_open_kind(sluice_class_kind_t kind, const char *first, ...)
-{
-    conv_t *c = calloc(1, sizeof(*c));
-    char loaderr[2048] = "";
-    c->registry = plugin_registry_new();
-    int refused = plugin_registry_load(c->registry, SLUICE_TEST_PLUGIN_DIR "/converters.so",
-                                       loaderr, sizeof loaderr);
-    if (refused)
-        fprintf(stderr, "\n  loading converters.so: %s\n", loaderr);
-    CU_ASSERT_EQUAL_FATAL(refused, 0);
-    c->cls = plugin_registry_find(c->registry, kind, "JsonConverter");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c->cls);
-    sluice_strmap_t *props = sluice_strmap_new();
-    va_list ap;
-    va_start(ap, first);
-    for (const char *k = first; k; k = va_arg(ap, const char *))
-        sluice_strmap_set(props, k, va_arg(ap, const char *));
-    va_end(ap);
-    c->config = sluice_config_new(c->cls->config, props, err, sizeof err);
-    sluice_strmap_destroy(props);
-    if (!c->config)
-        fprintf(stderr, "\n  config: %s\n", err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c->config);
-    c->ctx = ctx_new("json-test", c->cls->name);
-    sluice_result_t rc =
-        kind == SLUICE_CLASS_CONVERTER
-            ? c->cls->converter->create(c->ctx, c->config, false, &c->self, err, sizeof err)
-            : c->cls->header_converter->create(c->ctx, c->config, &c->self, err, sizeof err);
-    CU_ASSERT_EQUAL_FATAL(rc, SLUICE_OK);
-    return c;
-}
-
+/* JsonConverter (as a converter, or a header converter) with "key", "value"
+ * … properties, NULL-terminated. */
+#define json_open_kind(kind, ...) conv_open((kind), "JsonConverter", __VA_ARGS__)
 #define json_open(...) json_open_kind(SLUICE_CLASS_CONVERTER, __VA_ARGS__)
-
-static void conv_close(conv_t *c)
-{
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        c->cls->converter->destroy(c->self);
-    else
-        c->cls->header_converter->destroy(c->self);
-    sluice_config_destroy(c->config);
-    ctx_destroy(c->ctx);
-    plugin_registry_destroy(c->registry);
-    free(c);
-}
-
-/* Serialises into a new buffer (check sluice_buf_is_null for a null
- * message); *rc gets the result, err the message. */
-static sluice_buf_t *conv_write(conv_t *c, const sluice_schema_t *schema,
-                                const sluice_value_t *value, sluice_result_t *rc)
-{
-    sluice_buf_t *out = sluice_buf_new();
-    err[0] = '\0';
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        *rc = c->cls->converter->from_connect(c->self, "topic", NULL, schema, value, out, err,
-                                              sizeof err);
-    else
-        *rc = c->cls->header_converter->from_header(c->self, "topic", "h", schema, value, out, err,
-                                                    sizeof err);
-    return out;
-}
-
-static sluice_result_t conv_read(conv_t *c, const void *data, size_t len,
-                                 const sluice_schema_t **schema, sluice_value_t **value)
-{
-    err[0] = '\0';
-    *schema = NULL;
-    *value = NULL;
-    if (c->cls->kind == SLUICE_CLASS_CONVERTER)
-        return c->cls->converter->to_connect(c->self, "topic", NULL, data, len, schema, value, err,
-                                             sizeof err);
-    return c->cls->header_converter->to_header(c->self, "topic", "h", data, len, schema, value, err,
-                                               sizeof err);
-}
 
 static sluice_result_t conv_read_str(conv_t *c, const char *text, const sluice_schema_t **schema,
                                      sluice_value_t **value)
@@ -116,7 +34,7 @@ static void assert_writes(conv_t *c, const sluice_schema_t *schema, const sluice
     sluice_result_t rc;
     sluice_buf_t *out = conv_write(c, schema, value, &rc);
     if (rc != SLUICE_OK)
-        fprintf(stderr, "\n  write failed: %s\n", err);
+        fprintf(stderr, "\n  write failed: %s\n", conv_err);
     CU_ASSERT_EQUAL(rc, SLUICE_OK);
     bool same = sluice_buf_len(out) == strlen(expected) &&
                 memcmp(sluice_buf_data(out), expected, strlen(expected)) == 0;
@@ -136,7 +54,7 @@ static void assert_reads_back(conv_t *c, const char *text, const sluice_schema_t
     sluice_value_t *value;
     sluice_result_t rc = conv_read_str(c, text, &schema, &value);
     if (rc != SLUICE_OK)
-        fprintf(stderr, "\n  read failed: %s\n", err);
+        fprintf(stderr, "\n  read failed: %s\n", conv_err);
     CU_ASSERT_EQUAL_FATAL(rc, SLUICE_OK);
     assert_writes(c, schema, value, text);
     if (schema_out)
@@ -162,7 +80,7 @@ static void assert_read_fails(conv_t *c, const char *text, ...)
     va_list ap;
     va_start(ap, text);
     for (const char *needle = va_arg(ap, const char *); needle; needle = va_arg(ap, const char *))
-        ASSERT_CONTAINS(err, needle);
+        ASSERT_CONTAINS(conv_err, needle);
     va_end(ap);
     if (rc == SLUICE_OK) {
         sluice_schema_unref(schema);
@@ -178,7 +96,7 @@ static sluice_schema_t *optional(sluice_schema_t *schema)
 
 static void add_field(sluice_schema_t *st, const char *name, const sluice_schema_t *fs)
 {
-    CU_ASSERT_EQUAL_FATAL(sluice_schema_add_field(st, name, fs, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(sluice_schema_add_field(st, name, fs, conv_err, sizeof conv_err), 0);
 }
 
 /* Adds a field and drops the caller's reference to a schema it made. */
@@ -190,7 +108,7 @@ static void add_field_take(sluice_schema_t *st, const char *name, sluice_schema_
 
 static void put(sluice_value_t *st, const char *field, sluice_value_t *v)
 {
-    CU_ASSERT_EQUAL_FATAL(sluice_value_struct_put(st, field, v, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(sluice_value_struct_put(st, field, v, conv_err, sizeof conv_err), 0);
 }
 
 /* ---- the two examples, byte for byte ----------------------------------------- */
@@ -455,7 +373,7 @@ static void test_logical_types(void)
     sluice_result_t rc;
     sluice_buf_destroy(conv_write(c, time, bad, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, "Time type should not have any date fields");
+    ASSERT_CONTAINS(conv_err, "Time type should not have any date fields");
     sluice_value_destroy(bad);
     sluice_schema_unref(time);
     conv_close(plain);
@@ -552,9 +470,10 @@ static void test_decimal_base64_and_numeric(void)
     conv_t *probe = json_open(NULL);
     sluice_strmap_t *props = sluice_strmap_new();
     sluice_strmap_set(props, "decimal.format", "HEX");
-    sluice_config_t *config = sluice_config_new(probe->cls->config, props, err, sizeof err);
+    sluice_config_t *config =
+        sluice_config_new(probe->cls->config, props, conv_err, sizeof conv_err);
     CU_ASSERT_PTR_NULL(config);
-    ASSERT_CONTAINS(err, "decimal.format");
+    ASSERT_CONTAINS(conv_err, "decimal.format");
     sluice_config_destroy(config);
     sluice_strmap_destroy(props);
     conv_close(probe);
@@ -605,7 +524,7 @@ static void test_maps(void)
     sluice_result_t rc;
     sluice_buf_destroy(conv_write(c, skeys, m, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, "Invalid type for STRING: INT32");
+    ASSERT_CONTAINS(conv_err, "Invalid type for STRING: INT32");
     sluice_schema_unref(skeys);
 
     /* Without schemas, a map with any non-string key is pairs too. */
@@ -686,14 +605,14 @@ static void test_struct_writes(void)
     sluice_result_t rc;
     sluice_buf_destroy(conv_write(c, schema, value, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, "null value for field that is required and has no default value");
-    ASSERT_CONTAINS(err, "$.payload.name");
+    ASSERT_CONTAINS(conv_err, "null value for field that is required and has no default value");
+    ASSERT_CONTAINS(conv_err, "$.payload.name");
 
     /* A value of another type than its schema. */
     sluice_value_t *s = sluice_value_cstring("x");
     sluice_buf_destroy(conv_write(c, sluice_schema_of(SLUICE_TYPE_INT32, false), s, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, "Invalid type for INT32: STRING");
+    ASSERT_CONTAINS(conv_err, "Invalid type for INT32: STRING");
     sluice_value_destroy(s);
 
     /* A struct built for another schema. */
@@ -701,7 +620,7 @@ static void test_struct_writes(void)
     add_field(other, "name", sluice_schema_of(SLUICE_TYPE_STRING, false));
     sluice_buf_destroy(conv_write(c, other, value, &rc));
     CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
-    ASSERT_CONTAINS(err, "Mismatching schema.");
+    ASSERT_CONTAINS(conv_err, "Mismatching schema.");
     sluice_schema_unref(other);
 
     put(value, "name", sluice_value_cstring("Ann"));
@@ -726,7 +645,7 @@ static void test_replace_null_with_default(void)
     conv_t *off = json_open("replace.null.with.default", "false", NULL);
     sluice_schema_t *schema = optional(sluice_schema_new(SLUICE_TYPE_INT32));
     CU_ASSERT_EQUAL_FATAL(
-        sluice_schema_set_default(schema, sluice_value_int32(42), err, sizeof err), 0);
+        sluice_schema_set_default(schema, sluice_value_int32(42), conv_err, sizeof conv_err), 0);
     const char *with_default = "{\"schema\":{\"type\":\"int32\",\"optional\":true,\"default\":42},"
                                "\"payload\":%s}";
     char expected[256];
@@ -1068,7 +987,7 @@ static void test_damaged_input_never_crashes(void)
             const sluice_schema_t *s;
             sluice_value_t *v;
             sluice_result_t rc = conv_read(c, docs[d], n, &s, &v);
-            CU_ASSERT(rc == SLUICE_OK || (rc == SLUICE_FATAL && err[0]));
+            CU_ASSERT(rc == SLUICE_OK || (rc == SLUICE_FATAL && conv_err[0]));
             sluice_schema_unref(s);
             sluice_value_destroy(v);
         }
@@ -1081,7 +1000,7 @@ static void test_damaged_input_never_crashes(void)
                 const sluice_schema_t *s;
                 sluice_value_t *v;
                 sluice_result_t rc = conv_read(c, copy, len, &s, &v);
-                CU_ASSERT(rc == SLUICE_OK || (rc == SLUICE_FATAL && err[0]));
+                CU_ASSERT(rc == SLUICE_OK || (rc == SLUICE_FATAL && conv_err[0]));
                 if (rc == SLUICE_OK) {
                     /* Whatever was read writes back. */
                     sluice_buf_destroy(conv_write(c, s, v, &rc));
