@@ -244,19 +244,39 @@ static int64_t fetch_read_all(broker_t *b, const broker_fetch_request_t *freq,
     return total;
 }
 
+/* Answers req from a read already made (resp and fr are taken). */
+static void fetch_send(broker_request_t *req, broker_fetch_request_t *freq,
+                       broker_fetch_response_t *resp, fetch_reads_t *fr)
+{
+    size_t frame;
+    sluice_buf_t *buf = broker_response_begin(req, &frame);
+    broker_proto_splices_t splices = {0};
+    broker_fetch_response_encode(buf, &splices, req->hdr.request_api_version, resp);
+    broker_proto_free(&broker_fetch_response_message, resp);
+    broker_proto_free(&broker_fetch_request_message, freq);
+    broker_request_respond(req, buf, frame, &splices, fetch_reads_release, fr);
+}
+
+/* Drops a read that will not be sent. */
+static void fetch_discard(broker_fetch_response_t *resp, fetch_reads_t *fr)
+{
+    broker_proto_free(&broker_fetch_response_message, resp);
+    fetch_reads_release(fr);
+}
+
+/* Whether a read answers the fetch now: an error, or min_bytes reached. */
+static bool fetch_ready(const broker_fetch_request_t *freq, int64_t total, bool errors)
+{
+    return errors || total >= (freq->min_bytes > 0 ? freq->min_bytes : 1);
+}
+
 static void fetch_respond(broker_t *b, broker_request_t *req, broker_fetch_request_t *freq)
 {
     broker_fetch_response_t resp;
     fetch_reads_t *fr = mem_calloc(1, sizeof(*fr));
     bool errors;
     fetch_read_all(b, freq, &resp, fr, &errors);
-    size_t frame;
-    sluice_buf_t *buf = broker_response_begin(req, &frame);
-    broker_proto_splices_t splices = {0};
-    broker_fetch_response_encode(buf, &splices, req->hdr.request_api_version, &resp);
-    broker_proto_free(&broker_fetch_response_message, &resp);
-    broker_proto_free(&broker_fetch_request_message, freq);
-    broker_request_respond(req, buf, frame, &splices, fetch_reads_release, fr);
+    fetch_send(req, freq, &resp, fr);
 }
 
 static void waiter_unlink(broker_t *b, broker_fetch_waiter_t *w)
@@ -269,7 +289,8 @@ static void waiter_unlink(broker_t *b, broker_fetch_waiter_t *w)
     }
 }
 
-static void waiter_complete(broker_fetch_waiter_t *w)
+/* Unparks a waiter: returns its request and decoded fetch, frees the rest. */
+static broker_request_t *waiter_detach(broker_fetch_waiter_t *w, broker_fetch_request_t *freq)
 {
     broker_t *b = w->broker;
     waiter_unlink(b, w);
@@ -277,8 +298,17 @@ static void waiter_complete(broker_fetch_waiter_t *w)
     broker_request_t *req = w->req;
     req->cancel = NULL;
     req->handler_state = NULL;
-    broker_fetch_request_t freq = w->freq;
+    *freq = w->freq;
     free(w);
+    return req;
+}
+
+/* Answers a waiter with what there is now (its timeout, or shutdown). */
+static void waiter_complete(broker_fetch_waiter_t *w)
+{
+    broker_t *b = w->broker;
+    broker_fetch_request_t freq;
+    broker_request_t *req = waiter_detach(w, &freq);
     fetch_respond(b, req, &freq);
 }
 
@@ -315,28 +345,23 @@ static bool waiter_wants(const broker_fetch_waiter_t *w, const char *topic, int3
     return false;
 }
 
-/* Bytes a parked fetch would get now (without keeping the reads). */
-static int64_t fetch_available(broker_t *b, const broker_fetch_request_t *freq, bool *errors)
-{
-    broker_fetch_response_t resp;
-    fetch_reads_t *fr = mem_calloc(1, sizeof(*fr));
-    int64_t total = fetch_read_all(b, freq, &resp, fr, errors);
-    broker_proto_free(&broker_fetch_response_message, &resp);
-    fetch_reads_release(fr);
-    return total;
-}
-
 void broker_fetch_notify(broker_t *b, const char *topic, int32_t partition)
 {
     broker_fetch_waiter_t *w = b->fetch_waiters;
     while (w) {
         broker_fetch_waiter_t *next = w->next;
         if (waiter_wants(w, topic, partition)) {
+            broker_fetch_response_t resp;
+            fetch_reads_t *fr = mem_calloc(1, sizeof(*fr));
             bool errors;
-            int64_t avail = fetch_available(b, &w->freq, &errors);
-            if (errors || avail >= (w->freq.min_bytes > 0 ? w->freq.min_bytes : 1)) {
-                waiter_complete(w);
-                next = b->fetch_waiters; /* the list may have changed under us */
+            int64_t total = fetch_read_all(b, &w->freq, &resp, fr, &errors);
+            if (fetch_ready(&w->freq, total, errors)) {
+                broker_fetch_request_t freq;
+                broker_request_t *req = waiter_detach(w, &freq);
+                fetch_send(req, &freq, &resp, fr); /* answered with this very read */
+                next = b->fetch_waiters;           /* the list may have changed under us */
+            } else {
+                fetch_discard(&resp, fr);
             }
         }
         w = next;
@@ -360,17 +385,15 @@ void broker_handle_fetch(broker_t *b, broker_request_t *req)
     broker_fetch_request_t freq;
     if (broker_request_decode(req, &broker_fetch_request_message, &freq) < 0)
         return;
-    bool errors = false;
-    int64_t avail = 0;
-    bool wait = freq.max_wait_ms > 0 && freq.topics.count > 0;
-    if (wait) {
-        avail = fetch_available(b, &freq, &errors);
-        wait = !errors && avail < (freq.min_bytes > 0 ? freq.min_bytes : 1);
-    }
-    if (!wait) {
-        fetch_respond(b, req, &freq);
+    broker_fetch_response_t resp;
+    fetch_reads_t *fr = mem_calloc(1, sizeof(*fr));
+    bool errors;
+    int64_t total = fetch_read_all(b, &freq, &resp, fr, &errors);
+    if (freq.max_wait_ms <= 0 || freq.topics.count <= 0 || fetch_ready(&freq, total, errors)) {
+        fetch_send(req, &freq, &resp, fr);
         return;
     }
+    fetch_discard(&resp, fr); /* not enough yet: park until an append or max_wait_ms */
     broker_fetch_waiter_t *w = mem_calloc(1, sizeof(*w));
     w->broker = b;
     w->req = req;
