@@ -141,7 +141,7 @@ void broker_handle_list_offsets(broker_t *b, broker_request_t *req)
         broker_list_offsets_topic_t *t = &lreq.topics.items[i];
         broker_list_offsets_topic_response_t *rt = &resp.topics.items[i];
         rt->name = t->name;
-        snprintf(name, sizeof name, "%.*s", (int)t->name.len, t->name.data ? t->name.data : "");
+        broker_proto_str_copy(name, sizeof name, t->name);
         BROKER_ARRAY_ALLOC(rt->partitions, t->partitions.count > 0 ? t->partitions.count : 0);
         for (int32_t j = 0; j < rt->partitions.count; j++) {
             const broker_list_offsets_partition_t *p = &t->partitions.items[j];

@@ -15,11 +15,6 @@
 #include "producer_state.h"
 #include "record_batch.h"
 
-static void name_copy(char *dst, size_t size, broker_proto_str_t s)
-{
-    snprintf(dst, size, "%.*s", (int)s.len, s.data ? s.data : "");
-}
-
 /* Appends one partition's records; fills the partition's response. */
 static void produce_partition(broker_t *b, const char *topic, broker_produce_partition_data_t *pd,
                               broker_produce_partition_response_t *pr, int64_t now_ms)
@@ -103,7 +98,7 @@ void broker_handle_produce(broker_t *b, broker_request_t *req)
         broker_produce_topic_response_t *tr = &resp.responses.items[i];
         tr->name = td->name;
         char topic[256];
-        name_copy(topic, sizeof topic, td->name);
+        broker_proto_str_copy(topic, sizeof topic, td->name);
         BROKER_ARRAY_ALLOC(tr->partition_responses,
                            td->partition_data.count > 0 ? td->partition_data.count : 0);
         for (int32_t j = 0; j < tr->partition_responses.count; j++) {
@@ -196,7 +191,7 @@ static int64_t fetch_read_all(broker_t *b, const broker_fetch_request_t *freq,
         broker_fetch_topic_response_t *rt = &resp->responses.items[i];
         rt->topic = ft->topic;
         char topic[256];
-        name_copy(topic, sizeof topic, ft->topic);
+        broker_proto_str_copy(topic, sizeof topic, ft->topic);
         BROKER_ARRAY_ALLOC(rt->partitions, ft->partitions.count > 0 ? ft->partitions.count : 0);
         for (int32_t j = 0; j < rt->partitions.count; j++) {
             const broker_fetch_partition_t *fp = &ft->partitions.items[j];

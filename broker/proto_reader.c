@@ -25,6 +25,11 @@ char *broker_proto_str_dup(broker_proto_str_t s)
     return s.data ? mem_strndup(s.data, s.len) : NULL;
 }
 
+void broker_proto_str_copy(char *dst, size_t size, broker_proto_str_t s)
+{
+    snprintf(dst, size, "%.*s", (int)s.len, s.data ? s.data : "");
+}
+
 void broker_proto_reader_init(broker_proto_reader_t *r, const void *data, size_t len)
 {
     r->data = data;

@@ -44,6 +44,10 @@ bool broker_proto_str_eq(broker_proto_str_t s, const char *cstr);
 /* A NUL-terminated copy the caller frees with free(); NULL for a null s. */
 char *broker_proto_str_dup(broker_proto_str_t s);
 
+/* Copies s NUL-terminated into dst (size bytes, cut to fit; a null s gives
+ * ""), for names with a known bound such as topics (249 bytes). */
+void broker_proto_str_copy(char *dst, size_t size, broker_proto_str_t s);
+
 typedef struct broker_proto_reader {
     const uint8_t *data;
     size_t len;

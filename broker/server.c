@@ -318,10 +318,8 @@ void broker_request_reply(broker_request_t *req, const broker_proto_message_t *m
 static void handle_unsupported(broker_t *broker, broker_request_t *req)
 {
     (void)broker;
-    size_t frame;
     sluice_buf_t *buf = sluice_buf_new();
     broker_proto_unsupported_version_response(buf, req->hdr.correlation_id);
-    (void)frame;
     broker_conn_t *conn = req->conn;
     log_warn(NULL, "broker",
              "Unsupported %s v%d request (api key %d) from %s; answering "
