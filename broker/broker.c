@@ -4,9 +4,9 @@
  * thread that flushes, applies retention and compacts, and shutdown.
  *
  * Threads (docs/ARCHITECTURE.md): the network thread runs the event loop and
- * owns all state; every second it hands the background thread a job holding
- * a reference on each log; the background thread never touches the topic
- * registry.
+ * owns all state; every second (or every log.flush.scheduler.interval.ms,
+ * when shorter) it hands the background thread a job holding a reference on
+ * each log; the background thread never touches the topic registry.
  */
 #include "broker.h"
 
@@ -26,7 +26,19 @@
 #include "server.h"
 
 #define OFFSETS_TOPIC "__consumer_offsets"
+/* The background pass runs at least once a second, or every
+ * log.flush.scheduler.interval.ms when that is shorter (Kafka's flush
+ * scheduler checks flush.ms that often). */
 #define BACKGROUND_PERIOD_MS 1000
+#define BACKGROUND_MIN_PERIOD_MS 10
+
+int64_t broker_background_period_ms(const broker_config_t *c)
+{
+    int64_t p = c->flush_scheduler_interval_ms;
+    return p >= BACKGROUND_PERIOD_MS      ? BACKGROUND_PERIOD_MS
+           : p < BACKGROUND_MIN_PERIOD_MS ? BACKGROUND_MIN_PERIOD_MS
+                                          : p;
+}
 
 struct bg_job {
     broker_log_t **logs;
@@ -214,7 +226,7 @@ static int64_t background_tick(broker_loop_t *loop, void *arg)
     pthread_cond_signal(&b->bg_cond);
     pthread_mutex_unlock(&b->bg_lock);
     bg_job_free(old); /* the thread was busy: the newer job supersedes it */
-    return BACKGROUND_PERIOD_MS;
+    return broker_background_period_ms(b->config);
 }
 
 static void *background_main(void *arg)
@@ -292,7 +304,8 @@ int broker_start(broker_t *b, char *errstr, size_t errstr_size)
     if (broker_server_listen(b, errstr, errstr_size) < 0)
         return -1;
     b->group_timer = broker_loop_add_timer(b->loop, 100, group_tick, b);
-    b->retention_timer = broker_loop_add_timer(b->loop, BACKGROUND_PERIOD_MS, background_tick, b);
+    b->retention_timer =
+        broker_loop_add_timer(b->loop, broker_background_period_ms(c), background_tick, b);
 
     if (pthread_create(&b->background_thread, NULL, background_main, b) != 0) {
         snprintf(errstr, errstr_size, "cannot start the background thread");

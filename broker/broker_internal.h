@@ -77,6 +77,11 @@ struct broker {
     bool stopped;
 };
 
+/* How often the background pass (flush, retention, compaction) runs: once a
+ * second, or every log.flush.scheduler.interval.ms when shorter (10 ms at
+ * least). */
+int64_t broker_background_period_ms(const broker_config_t *config);
+
 /* Wall-clock milliseconds (timestamps, group session timers). */
 int64_t broker_now_ms(void);
 

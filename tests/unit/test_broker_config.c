@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "broker_config.h"
+#include "broker_internal.h"
 #include "config_internal.h"
 #include "properties.h"
 #include "test_util.h"
@@ -166,11 +167,29 @@ static void test_bad_values_named(void)
     ASSERT_CONTAINS(err, "group.min.session.timeout.ms is larger");
 }
 
+static void test_flush_scheduler_interval(void)
+{
+    char err[1024] = "";
+    broker_config_t *bc = parse("", err, sizeof err); /* Kafka's default: Long.MAX_VALUE */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
+    CU_ASSERT_EQUAL(broker_background_period_ms(bc), 1000);
+    broker_config_destroy(bc);
+    bc = parse("log.flush.scheduler.interval.ms=50\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
+    CU_ASSERT_EQUAL(broker_background_period_ms(bc), 50);
+    broker_config_destroy(bc);
+    bc = parse("log.flush.scheduler.interval.ms=1\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
+    CU_ASSERT_EQUAL(broker_background_period_ms(bc), 10);
+    broker_config_destroy(bc);
+}
+
 void test_register(void)
 {
     TEST_SUITE("broker config", {"table is consistent", test_table_is_consistent},
                {"defaults", test_defaults},
                {"Kafka's server.properties verbatim", test_kafka_server_properties_verbatim},
                {"precedence", test_precedence}, {"listeners", test_listeners},
-               {"bad values named", test_bad_values_named});
+               {"bad values named", test_bad_values_named},
+               {"flush scheduler interval", test_flush_scheduler_interval});
 }
