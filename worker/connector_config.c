@@ -833,6 +833,33 @@ connector_config_t *connector_config_new(const plugin_registry_t *registry,
     return cc_build(registry, props, props, source, errstr, errstr_size);
 }
 
+connector_config_t *connector_config_resolve(const plugin_registry_t *registry,
+                                             const sluice_strmap_t *raw,
+                                             config_providers_t *providers, const char *source,
+                                             char *errstr, size_t errstr_size)
+{
+    char err[4096] = "";
+    sluice_strmap_t *resolved = config_providers_resolve(providers, raw, err, sizeof err);
+    if (!resolved) {
+        sluice_buf_t *out = sluice_buf_new();
+        for (const char *p = err; *p;) {
+            size_t len = strcspn(p, "\n");
+            if (len)
+                sluice_buf_printf(out, "%s%s%s%.*s", sluice_buf_len(out) ? "\n" : "",
+                                  source ? source : "", source ? ": " : "", (int)len, p);
+            p += len;
+            if (*p)
+                p++;
+        }
+        cc_fail(sluice_buf_data(out), errstr, errstr_size);
+        sluice_buf_destroy(out);
+        return NULL;
+    }
+    connector_config_t *cc = cc_build(registry, resolved, raw, source, errstr, errstr_size);
+    sluice_strmap_destroy(resolved);
+    return cc;
+}
+
 connector_config_t *connector_config_load_file(const char *path, const plugin_registry_t *registry,
                                                config_providers_t *providers, char *errstr,
                                                size_t errstr_size)
@@ -842,26 +869,8 @@ connector_config_t *connector_config_load_file(const char *path, const plugin_re
         sluice_strmap_destroy(raw);
         return NULL;
     }
-    char err[4096] = "";
-    sluice_strmap_t *resolved = config_providers_resolve(providers, raw, err, sizeof err);
-    if (!resolved) {
-        sluice_buf_t *out = sluice_buf_new();
-        for (const char *p = err; *p;) {
-            size_t len = strcspn(p, "\n");
-            if (len)
-                sluice_buf_printf(out, "%s%s: %.*s", sluice_buf_len(out) ? "\n" : "", path,
-                                  (int)len, p);
-            p += len;
-            if (*p)
-                p++;
-        }
-        cc_fail(sluice_buf_data(out), errstr, errstr_size);
-        sluice_buf_destroy(out);
-        sluice_strmap_destroy(raw);
-        return NULL;
-    }
-    connector_config_t *cc = cc_build(registry, resolved, raw, path, errstr, errstr_size);
-    sluice_strmap_destroy(resolved);
+    connector_config_t *cc =
+        connector_config_resolve(registry, raw, providers, path, errstr, errstr_size);
     sluice_strmap_destroy(raw);
     return cc;
 }

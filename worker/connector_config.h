@@ -94,6 +94,16 @@ connector_config_t *connector_config_new(const plugin_registry_t *registry,
                                          char *errstr, size_t errstr_size);
 
 /*
+ * As connector_config_new for properties as written (raw, copied): their
+ * placeholders are resolved through providers (may be NULL) first, and raw
+ * is kept as the originals REST shows and persists.
+ */
+connector_config_t *connector_config_resolve(const plugin_registry_t *registry,
+                                             const sluice_strmap_t *raw,
+                                             config_providers_t *providers, const char *source,
+                                             char *errstr, size_t errstr_size);
+
+/*
  * Loads a connector .properties file: parse (errors "path:line: problem"),
  * resolve placeholders through providers (may be NULL), then as
  * connector_config_new with the path as source.

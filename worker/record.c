@@ -326,6 +326,15 @@ const sluice_value_t *sluice_record_source_offset(const sluice_record_t *record)
     return record ? record->source_offset : NULL;
 }
 
+sluice_value_t *record_take_source_offset(sluice_record_t *record)
+{
+    if (!record)
+        return NULL;
+    sluice_value_t *offset = record->source_offset;
+    record->source_offset = NULL;
+    return offset;
+}
+
 void sluice_record_set_source_offset(sluice_record_t *record, sluice_value_t *offset)
 {
     if (!record) {
@@ -407,6 +416,15 @@ void records_clear(sluice_records_t *records)
     for (size_t i = 0; i < records->count; i++)
         sluice_record_destroy(records->items[i]);
     records->count = 0;
+}
+
+sluice_record_t *records_take_at(sluice_records_t *records, size_t i)
+{
+    if (!records || i >= records->count)
+        return NULL;
+    sluice_record_t *record = records->items[i];
+    records->items[i] = NULL;
+    return record;
 }
 
 void records_destroy(sluice_records_t *records)

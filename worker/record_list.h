@@ -25,6 +25,13 @@ void records_clear(sluice_records_t *records);
  * the record's current topic, partition and Kafka offset, as a SinkRecord
  * built without them does in Kafka.
  */
+/* Takes the record at i out of the list, leaving an empty slot that clear
+ * skips (sluice_record_destroy(NULL) does nothing); NULL when out of range. */
+sluice_record_t *records_take_at(sluice_records_t *records, size_t i);
+
+/* Detaches the record's source offset (the caller owns it), leaving none. */
+sluice_value_t *record_take_source_offset(sluice_record_t *record);
+
 void record_set_original(sluice_record_t *record, const char *topic, int32_t partition,
                          int64_t offset);
 

@@ -521,40 +521,53 @@ sluice_result_t transform_chain_apply(transform_chain_t *chain, sluice_record_t 
     return transform_chain_apply_from(chain, 0, record, errstr, errstr_size);
 }
 
+sluice_result_t transform_chain_apply_stage(transform_chain_t *chain, size_t i,
+                                            sluice_record_t *record, char *errstr,
+                                            size_t errstr_size)
+{
+    chain->failed = -1;
+    if (errstr_size)
+        errstr[0] = '\0';
+    if (i >= chain->count)
+        return SLUICE_OK;
+    chain_stage_t *st = &chain->stages[i];
+    if (st->pred && st->pred->cls->predicate->test(st->pred_self, record) == st->negate)
+        return SLUICE_OK;
+    chain->scratch[0] = '\0';
+    sluice_result_t rc =
+        st->cls->transform->apply(st->self, record, chain->scratch, sizeof chain->scratch);
+    if (rc == SLUICE_OK)
+        return SLUICE_OK;
+    chain->failed = (int)i;
+    if (rc == SLUICE_DROP) {
+        if (sluice_log_enabled(st->ctx, SLUICE_LOG_TRACE))
+            sluice_log(st->ctx, SLUICE_LOG_TRACE, "Dropped the record of topic %s",
+                       sluice_record_topic(record) ? sluice_record_topic(record) : "(none)");
+        return SLUICE_DROP;
+    }
+    const char *why =
+        chain->scratch[0] ? chain_unprefix(chain->scratch, st->short_name) : "no reason given";
+    if (rc != SLUICE_RETRY && rc != SLUICE_FATAL) {
+        snprintf(chain->scratch, sizeof chain->scratch, "returned an unknown result (%d)", (int)rc);
+        why = chain->scratch;
+        rc = SLUICE_FATAL;
+    }
+    if (errstr_size)
+        snprintf(errstr, errstr_size, "transform '%s' (%s) failed: %s", st->alias, st->short_name,
+                 why);
+    return rc;
+}
+
 sluice_result_t transform_chain_apply_from(transform_chain_t *chain, size_t first,
                                            sluice_record_t *record, char *errstr,
                                            size_t errstr_size)
 {
-    chain->failed = -1;
     for (size_t i = first; i < chain->count; i++) {
-        chain_stage_t *st = &chain->stages[i];
-        if (st->pred && st->pred->cls->predicate->test(st->pred_self, record) == st->negate)
-            continue;
-        chain->scratch[0] = '\0';
-        sluice_result_t rc =
-            st->cls->transform->apply(st->self, record, chain->scratch, sizeof chain->scratch);
-        if (rc == SLUICE_OK)
-            continue;
-        chain->failed = (int)i;
-        if (rc == SLUICE_DROP) {
-            if (sluice_log_enabled(st->ctx, SLUICE_LOG_TRACE))
-                sluice_log(st->ctx, SLUICE_LOG_TRACE, "Dropped the record of topic %s",
-                           sluice_record_topic(record) ? sluice_record_topic(record) : "(none)");
-            return SLUICE_DROP;
-        }
-        const char *why =
-            chain->scratch[0] ? chain_unprefix(chain->scratch, st->short_name) : "no reason given";
-        if (rc != SLUICE_RETRY && rc != SLUICE_FATAL) {
-            snprintf(chain->scratch, sizeof chain->scratch, "returned an unknown result (%d)",
-                     (int)rc);
-            why = chain->scratch;
-            rc = SLUICE_FATAL;
-        }
-        if (errstr_size)
-            snprintf(errstr, errstr_size, "transform '%s' (%s) failed: %s", st->alias,
-                     st->short_name, why);
-        return rc;
+        sluice_result_t rc = transform_chain_apply_stage(chain, i, record, errstr, errstr_size);
+        if (rc != SLUICE_OK)
+            return rc;
     }
+    chain->failed = -1;
     if (errstr_size)
         errstr[0] = '\0';
     return SLUICE_OK;

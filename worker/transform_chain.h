@@ -89,6 +89,13 @@ sluice_result_t transform_chain_apply_from(transform_chain_t *chain, size_t firs
                                            sluice_record_t *record, char *errstr,
                                            size_t errstr_size);
 
+/* Runs stage i alone (its predicate decides whether it applies), with the
+ * results of transform_chain_apply. The task loops run the chain stage by
+ * stage so that each failure is reported with its own class. */
+sluice_result_t transform_chain_apply_stage(transform_chain_t *chain, size_t i,
+                                            sluice_record_t *record, char *errstr,
+                                            size_t errstr_size);
+
 /* The stage whose failure (or drop) the last apply returned, or -1 when it
  * returned SLUICE_OK. */
 int transform_chain_failed_stage(const transform_chain_t *chain);
