@@ -31,6 +31,10 @@ typedef struct cli_command {
 /* `sluice plugins [list|describe CLASS] [--plugin-path P] [--type KIND]`. */
 int cli_plugins(int argc, char **argv);
 
+/* `sluice standalone WORKER.properties [CONNECTOR.properties ...]`
+ * (cli_standalone.c, linked into the binary with the broker). */
+int cli_standalone(int argc, char **argv);
+
 /* Kafka's command-line tools, built on librdkafka (cli_kafka.h): `sluice perf
  * produce|consume` (kafka-producer-perf-test, kafka-consumer-perf-test),
  * `sluice topics`, `sluice console-producer`, `sluice console-consumer` and

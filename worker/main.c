@@ -11,8 +11,8 @@
 
 static const cli_command_t cli_commands[] = {
     {"plugins", cli_plugins, "List the plugin classes, or describe one's configuration", true},
-    {"standalone", cli_not_implemented, "Run connectors from properties files in a single process",
-     false},
+    {"standalone", cli_standalone, "Run connectors from properties files in a single process",
+     true},
     {"distributed", cli_not_implemented, "Join a Connect cluster and serve the REST API", false},
     {"broker", broker_cli, "Run the integrated Kafka-compatible broker", true},
     {"topics", cli_topics, "Create, list, describe, alter or delete topics", true},

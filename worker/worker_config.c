@@ -217,7 +217,9 @@ static int worker_check_listeners(const char *name, const char *value, char *err
     {.name = "broker.embedded", .type = SLUICE_CONFIG_BOOLEAN, .default_value = "true", \
      .importance = SLUICE_IMPORTANCE_MEDIUM, \
      .doc = "Sluice: run the integrated broker inside the worker, listening on the first local " \
-            "address of bootstrap.servers. Set false to use an external Kafka cluster."}, \
+            "address of bootstrap.servers. Set false to use an external Kafka cluster. Any " \
+            "broker.<key> setting is passed to the embedded broker as <key> " \
+            "(broker.num.partitions=3)."}, \
     {.name = "log.dirs", .type = SLUICE_CONFIG_LIST, .default_value = NULL, \
      .importance = SLUICE_IMPORTANCE_MEDIUM, \
      .doc = "Sluice: where the embedded broker keeps its data. Default: a data directory " \
@@ -308,6 +310,7 @@ static const char *const worker_passthrough_prefixes[] = {
     "admin.listeners.https.",
     "ssl.",
     "sasl.",
+    "broker.", /* the embedded broker's server.properties keys */
     NULL,
 };
 

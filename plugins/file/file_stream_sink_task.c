@@ -2,8 +2,9 @@
  * FileStreamSinkTask: appends each record's value as one line to a file
  * opened for appending (created when missing), or to the standard output.
  *
- * put copies lines into a small write buffer and writes it out whenever
- * the next line would not fit, so memory stays bounded whatever the batch.
+ * put copies lines into a small write buffer, writes it out whenever the
+ * next line would not fit (so memory stays bounded whatever the batch) and
+ * at the end of every put.
  * Every write holds whole lines only (a line longer than the buffer is
  * written with its newline in one writev), so several tasks appending to
  * one file never interleave inside a line. flush writes the buffer out and
@@ -196,6 +197,11 @@ static sluice_result_t file_sink_put(void *self, const sluice_records_t *records
             t->text = sluice_buf_new();
         }
     }
+    /* Each batch reaches the file when put returns, as Kafka's sink writes
+     * through its stream: a reader of the file sees records as they come,
+     * not at the next offset commit. */
+    if (t->len && file_sink_write_out(t, errstr, errstr_size) < 0)
+        return SLUICE_FATAL;
     return SLUICE_OK;
 }
 

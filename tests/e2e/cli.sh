@@ -26,8 +26,9 @@ run_cmd "$last" "$sluice" --help
 expect_status 0 "sluice --help"
 expect_match "$last.out" '^  plugins ' "--help lists plugins"
 expect_match "$last.out" '^  broker ' "--help lists broker"
-expect_no_match "$last.out" '^  (standalone|distributed) ' "--help lists no planned command as working"
-expect_match "$last.out" 'not implemented yet:.*standalone' "--help names the planned commands"
+expect_no_match "$last.out" '^  distributed ' "--help lists no planned command as working"
+expect_match "$last.out" '^  standalone ' "--help lists standalone"
+expect_match "$last.out" 'not implemented yet:.*distributed' "--help names the planned commands"
 
 # The built-in converters are found with no plugin path, with their aliases.
 run_cmd "$last" "$sluice" plugins
@@ -86,8 +87,13 @@ expect_status 1 "describe an unknown class"
 expect_match "$last.err" "no plugin class named 'JsonConvertr'" "the unknown name is quoted"
 expect_match "$last.err" 'did you mean.*JsonConverter|^    .*JsonConverter$' "a close name is suggested"
 
+# sluice standalone without a worker file is a usage error.
+run_cmd "$last" "$sluice" standalone
+expect_status 2 "sluice standalone without arguments"
+expect_match "$last.err" 'Usage: sluice standalone WORKER.properties' "sluice standalone prints its usage"
+
 # Planned commands say so.
-for command in standalone distributed; do
+for command in distributed; do
     run_cmd "$last" "$sluice" "$command"
     expect_status 1 "sluice $command"
     expect_match "$last.err" 'not implemented yet' "sluice $command says it is not implemented"

@@ -36,12 +36,15 @@ TARGETS=(
     "fuzz_record_batch            core,broker               20000"
 )
 
-# The sources of each component: the runtime core is worker/*.c but main.c;
+# The sources of each component: the runtime core is worker/*.c but main.c
+# and cli_standalone.c (they live in the binary only);
 # a plugin's sources are linked in directly and reached through its
 # sluice_plugin_entry().
 component_sources() {
     case $1 in
-    core) for f in "$ROOT"/worker/*.c; do [ "${f##*/}" = main.c ] || echo "$f"; done ;;
+    core) for f in "$ROOT"/worker/*.c; do
+        case ${f##*/} in main.c | cli_standalone.c) ;; *) echo "$f" ;; esac
+    done ;;
     converters) printf '%s\n' "$ROOT"/converters/*.c ;;
     broker) printf '%s\n' "$ROOT"/broker/*.c ;;
     *) echo "fuzz: unknown component '$1' in the target table" >&2; return 1 ;;

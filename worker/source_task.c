@@ -1,0 +1,533 @@
+/*
+ * The source kind of a task (Kafka's WorkerSourceTask): poll a batch from the
+ * plugin, run each record through the transforms and the converters, produce
+ * it through librdkafka, and commit source offsets once the broker has
+ * acknowledged every earlier record of their source partition.
+ *
+ * Everything runs on the task thread, delivery reports included (they are
+ * served by rd_kafka_poll from this loop), so the per-task state needs no
+ * lock; the offset tracker and store are shared-safe anyway.
+ *
+ * Offsets are validated as Kafka's OffsetUtils does (a map with string keys
+ * and primitive values) when a record is polled, so a bad offset fails the
+ * task at once, naming the field, instead of at the next flush.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mem.h"
+#include "offset_tracker.h"
+#include "record_list.h"
+#include "task.h"
+#include "topic_creation.h"
+
+#define SOURCE_LOGGER "WorkerSourceTask"
+
+/* How long the producer may wait when its queue is full before the loop
+ * looks at the task's state again. */
+#define SOURCE_QUEUE_FULL_WAIT_MS 50
+/* The pause after a poll that asked to be retried. */
+#define SOURCE_POLL_RETRY_MS 100
+/* How long topic creation may take. */
+#define SOURCE_ADMIN_TIMEOUT_MS 30000
+
+/* What a produced record carries to its delivery report, when the plugin
+ * wants commit_record (otherwise the tracker handle itself is the opaque). */
+typedef struct source_envelope {
+    offset_tracker_record_t *handle;
+    sluice_record_t *record; /* as polled, before the transforms */
+} source_envelope_t;
+
+typedef struct source_kind {
+    rd_kafka_t *producer;
+    offset_tracker_t *tracker;
+    topic_creation_t *topics;
+    sluice_records_t *batch;
+    sluice_buf_t *key_buf, *value_buf, *header_buf;
+    bool commit_record; /* the plugin has commit_record: keep a copy per record */
+    bool tolerate_all;
+    char *fatal;         /* a delivery failure that fails the task */
+    char *last_topic;    /* the last topic topic creation was asked about */
+    int64_t next_commit; /* when to commit offsets next (monotonic ms) */
+} source_kind_t;
+
+/* ---- context hooks ---------------------------------------------------------- */
+
+static sluice_value_t *source_offset_hook(void *owner, const sluice_value_t *partition)
+{
+    task_t *task = owner;
+    return offset_store_get(task->offsets, task->connector, partition);
+}
+
+static const ctx_hooks_t source_hooks = {.offset = source_offset_hook};
+
+/* ---- delivery reports -------------------------------------------------------- */
+
+static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+    (void)rk;
+    task_t *task = opaque;
+    source_kind_t *sk = task->kind;
+    offset_tracker_record_t *handle;
+    source_envelope_t *env = NULL;
+    if (sk->commit_record) {
+        env = msg->_private;
+        handle = env->handle;
+    } else {
+        handle = msg->_private;
+    }
+    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        offset_tracker_ack(handle);
+        atomic_fetch_add(&task->n_written, 1);
+        if (env)
+            task->cls->source_task->commit_record(task->self, env->record);
+    } else if (sk->tolerate_all) {
+        /* Kafka's errors.tolerance=all covers producer failures too: the
+         * record is reported and skipped, its offset may be committed. */
+        log_error(task->name, SOURCE_LOGGER,
+                  "Failed to write a record to topic %s partition %d; skipping it "
+                  "(errors.tolerance=all): %s",
+                  rd_kafka_topic_name(msg->rkt), (int)msg->partition, rd_kafka_err2str(msg->err));
+        offset_tracker_ack(handle);
+    } else {
+        offset_tracker_fail(handle);
+        if (!sk->fatal) {
+            char buf[1024];
+            snprintf(buf, sizeof buf,
+                     "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception "
+                     "from producer send callback: topic %s partition %d: %s",
+                     rd_kafka_topic_name(msg->rkt), (int)msg->partition,
+                     rd_kafka_err2str(msg->err));
+            sk->fatal = mem_strdup(buf);
+        }
+    }
+    if (env) {
+        sluice_record_destroy(env->record);
+        free(env);
+    }
+}
+
+/* ---- offsets ------------------------------------------------------------------ */
+
+/* Kafka's OffsetUtils.validateFormat: NULL or a MAP of STRING keys to
+ * primitive values. */
+static bool source_offset_map_valid(const sluice_value_t *map, const char *what, char *errstr,
+                                    size_t errstr_size)
+{
+    if (!map)
+        return true;
+    if (sluice_value_type(map) != SLUICE_TYPE_MAP) {
+        snprintf(errstr, errstr_size, "The source %s must be a map, not %s", what,
+                 sluice_type_name(sluice_value_type(map)));
+        return false;
+    }
+    for (size_t i = 0; i < sluice_value_map_count(map); i++) {
+        const sluice_value_t *k = sluice_value_map_key_at(map, i);
+        const sluice_value_t *v = sluice_value_map_value_at(map, i);
+        if (!k || sluice_value_type(k) != SLUICE_TYPE_STRING) {
+            snprintf(errstr, errstr_size, "The source %s's keys must be strings", what);
+            return false;
+        }
+        if (v &&
+            (sluice_value_type(v) == SLUICE_TYPE_ARRAY || sluice_value_type(v) == SLUICE_TYPE_MAP ||
+             sluice_value_type(v) == SLUICE_TYPE_STRUCT)) {
+            snprintf(errstr, errstr_size,
+                     "The source %s may only contain primitive types as values, but field %s "
+                     "contains %s",
+                     what, sluice_value_get_string(k, NULL),
+                     sluice_type_name(sluice_value_type(v)));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Moves the committable offsets into the store and writes it. Returns 0, or
+ * -1 with errstr when the store refuses them (the task then fails). */
+static int source_commit(task_t *task, char *errstr, size_t errstr_size)
+{
+    source_kind_t *sk = task->kind;
+    offset_store_entry_t *entries = NULL;
+    size_t n = offset_tracker_committable(sk->tracker, &entries);
+    int rc = 0;
+    char why[1024];
+    if (n) {
+        if (offset_store_put(task->offsets, task->connector, entries, n, why, sizeof why)) {
+            snprintf(errstr, errstr_size,
+                     "org.apache.kafka.connect.errors.ConnectException: Could not store the "
+                     "source offsets: %s",
+                     why);
+            rc = -1;
+        }
+        offset_store_entries_free(entries, n);
+    }
+    if (rc == 0 && offset_store_flush(task->offsets, why, sizeof why))
+        log_error(task->name, SOURCE_LOGGER, "Failed to flush offsets (will retry): %s", why);
+    else if (rc == 0 && n) {
+        atomic_fetch_add(&task->n_commits, 1);
+        if (task->cls->source_task->commit && task->self)
+            task->cls->source_task->commit(task->self);
+    }
+    sk->next_commit = task_now_ms() + task->offset_flush_interval_ms;
+    return rc;
+}
+
+/* ---- sending one record ----------------------------------------------------- */
+
+typedef struct source_headers_arg {
+    task_t *task;
+    const char *topic;
+    sluice_record_t *record;
+    rd_kafka_headers_t *out;
+} source_headers_arg_t;
+
+static sluice_result_t source_headers_op(void *arg, char *errstr, size_t errstr_size)
+{
+    source_headers_arg_t *a = arg;
+    source_kind_t *sk = a->task->kind;
+    task_converter_t *hc = &a->task->header_converter;
+    const sluice_headers_t *hdrs = sluice_record_headers_const(a->record);
+    size_t n = sluice_headers_count(hdrs);
+    if (a->out)
+        rd_kafka_headers_destroy(a->out);
+    a->out = rd_kafka_headers_new(n);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = sluice_headers_key_at(hdrs, i);
+        sluice_buf_reset(sk->header_buf);
+        sluice_result_t r = hc->cls->header_converter->from_header(
+            hc->self, a->topic, key, sluice_headers_schema_at(hdrs, i),
+            sluice_headers_value_at(hdrs, i), sk->header_buf, errstr, errstr_size);
+        if (r != SLUICE_OK)
+            return r;
+        if (sluice_buf_is_null(sk->header_buf))
+            rd_kafka_header_add(a->out, key, -1, NULL, 0);
+        else
+            rd_kafka_header_add(a->out, key, -1, sluice_buf_data(sk->header_buf),
+                                (ssize_t)sluice_buf_len(sk->header_buf));
+    }
+    return SLUICE_OK;
+}
+
+/* Converts one key or value; returns the outcome. */
+static error_handler_outcome_t source_convert(task_t *task, bool is_key, const char *topic,
+                                              sluice_record_t *record, sluice_buf_t *out,
+                                              char *errstr, size_t errstr_size)
+{
+    task_convert_arg_t arg = {
+        .task = task,
+        .converter = is_key ? &task->key_converter : &task->value_converter,
+        .is_key = is_key,
+        .topic = topic,
+        .headers = sluice_record_headers(record),
+        .schema = is_key ? sluice_record_key_schema(record) : sluice_record_value_schema(record),
+        .value = is_key ? sluice_record_key(record) : sluice_record_value(record),
+        .out = out,
+    };
+    return error_handler_execute(
+        task->errors,
+        is_key ? ERROR_HANDLER_STAGE_KEY_CONVERTER : ERROR_HANDLER_STAGE_VALUE_CONVERTER,
+        arg.converter->cls->name, task_from_connect, &arg, NULL, errstr, errstr_size);
+}
+
+typedef enum send_result { SEND_OK = 0, SEND_STOPPED, SEND_FAILED } send_result_t;
+
+/*
+ * Transforms, converts and produces one polled record (taken: it is freed
+ * here). On SEND_FAILED errstr holds the task's trace.
+ */
+static send_result_t source_send(task_t *task, sluice_record_t *record, char *errstr,
+                                 size_t errstr_size)
+{
+    source_kind_t *sk = task->kind;
+    send_result_t result = SEND_OK;
+    rd_kafka_headers_t *hdrs = NULL;
+    sluice_record_t *polled = sk->commit_record ? sluice_record_copy(record) : NULL;
+
+    if (!source_offset_map_valid(sluice_record_source_partition(record), "partition", errstr,
+                                 errstr_size) ||
+        !source_offset_map_valid(sluice_record_source_offset(record), "offset", errstr,
+                                 errstr_size)) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", errstr);
+        snprintf(errstr, errstr_size, "org.apache.kafka.connect.errors.DataException: %s", why);
+        sluice_record_destroy(polled);
+        sluice_record_destroy(record);
+        return SEND_FAILED;
+    }
+    /* The record joins its partition's queue before anything can drop it,
+     * so a dropped record's offset still counts, in order (Kafka acks
+     * dropped records the same way). */
+    sluice_value_t *offset = polled ? sluice_value_copy(sluice_record_source_offset(record))
+                                    : record_take_source_offset(record);
+    offset_tracker_record_t *handle =
+        offset_tracker_add(sk->tracker, sluice_record_source_partition(record), offset);
+
+    error_handler_outcome_t out = task_transform(task, record, NULL, errstr, errstr_size);
+    const char *topic = sluice_record_topic(record);
+    if (out == ERROR_HANDLER_OK && (!topic || !*topic)) {
+        snprintf(errstr, errstr_size,
+                 "org.apache.kafka.connect.errors.DataException: A source record has no topic "
+                 "(set one in the connector, or with a transform)");
+        out = ERROR_HANDLER_FAIL;
+    }
+    if (out == ERROR_HANDLER_OK)
+        out = source_convert(task, true, topic, record, sk->key_buf, errstr, errstr_size);
+    if (out == ERROR_HANDLER_OK)
+        out = source_convert(task, false, topic, record, sk->value_buf, errstr, errstr_size);
+    if (out == ERROR_HANDLER_OK) {
+        source_headers_arg_t harg = {.task = task, .topic = topic, .record = record};
+        out = error_handler_execute(task->errors, ERROR_HANDLER_STAGE_HEADER_CONVERTER,
+                                    task->header_converter.cls->name, source_headers_op, &harg,
+                                    NULL, errstr, errstr_size);
+        hdrs = harg.out;
+    }
+    if (out == ERROR_HANDLER_DROP || out == ERROR_HANDLER_SKIP) {
+        offset_tracker_ack(handle);
+        goto done;
+    }
+    if (out == ERROR_HANDLER_FAIL) {
+        offset_tracker_fail(handle);
+        result = SEND_FAILED;
+        goto done;
+    }
+
+    if (topic_creation_enabled(sk->topics) && (!sk->last_topic || strcmp(sk->last_topic, topic))) {
+        char why[1024];
+        if (topic_creation_ensure(sk->topics, sk->producer, topic, SOURCE_ADMIN_TIMEOUT_MS, why,
+                                  sizeof why)) {
+            snprintf(errstr, errstr_size, "org.apache.kafka.connect.errors.ConnectException: %s",
+                     why);
+            offset_tracker_fail(handle);
+            result = SEND_FAILED;
+            goto done;
+        }
+        free(sk->last_topic);
+        sk->last_topic = mem_strdup(topic);
+    }
+
+    void *opaque = handle;
+    if (sk->commit_record) {
+        source_envelope_t *env = mem_alloc(sizeof *env);
+        env->handle = handle;
+        env->record = polled;
+        polled = NULL;
+        opaque = env;
+    }
+    int64_t ts = sluice_record_timestamp(record);
+    int32_t partition = sluice_record_partition(record);
+    bool null_key = sluice_buf_is_null(sk->key_buf), null_value = sluice_buf_is_null(sk->value_buf);
+    for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            sk->producer, RD_KAFKA_V_TOPIC(topic),
+            RD_KAFKA_V_PARTITION(partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY(null_key ? NULL : (void *)sluice_buf_data(sk->key_buf),
+                           null_key ? 0 : sluice_buf_len(sk->key_buf)),
+            RD_KAFKA_V_VALUE(null_value ? NULL : (void *)sluice_buf_data(sk->value_buf),
+                             null_value ? 0 : sluice_buf_len(sk->value_buf)),
+            RD_KAFKA_V_TIMESTAMP(ts < 0 ? 0 : ts), RD_KAFKA_V_HEADERS(hdrs),
+            RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            hdrs = NULL; /* the producer owns them now */
+            break;
+        }
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !task_stopping(task)) {
+            /* Kafka blocks in send() when buffer.memory is full; we serve
+             * delivery reports until there is room. */
+            rd_kafka_poll(sk->producer, SOURCE_QUEUE_FULL_WAIT_MS);
+            continue;
+        }
+        if (sk->commit_record) {
+            source_envelope_t *env = opaque;
+            sluice_record_destroy(env->record);
+            free(env);
+        }
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            offset_tracker_fail(handle); /* stopping: replayed after a restart */
+            result = SEND_STOPPED;
+        } else if (sk->tolerate_all) {
+            log_error(task->name, SOURCE_LOGGER,
+                      "Failed to send a record to topic %s; skipping it (errors.tolerance=all): "
+                      "%s",
+                      topic, rd_kafka_err2str(err));
+            offset_tracker_ack(handle);
+        } else {
+            snprintf(errstr, errstr_size,
+                     "org.apache.kafka.connect.errors.ConnectException: Failed to send a record "
+                     "to topic %s: %s",
+                     topic, rd_kafka_err2str(err));
+            offset_tracker_fail(handle);
+            result = SEND_FAILED;
+        }
+        break;
+    }
+done:
+    if (hdrs)
+        rd_kafka_headers_destroy(hdrs);
+    sluice_record_destroy(polled);
+    sluice_record_destroy(record);
+    return result;
+}
+
+/* ---- the kind's ops ------------------------------------------------------------- */
+
+static int source_init(task_t *task, char *errstr, size_t errstr_size)
+{
+    source_kind_t *sk = mem_calloc(1, sizeof *sk);
+    task->kind = sk;
+    sk->tracker = offset_tracker_new();
+    sk->batch = records_new();
+    sk->key_buf = sluice_buf_new();
+    sk->value_buf = sluice_buf_new();
+    sk->header_buf = sluice_buf_new();
+    sk->commit_record = task->cls->source_task->commit_record != NULL;
+    sk->tolerate_all = task->errors_config.tolerance == ERROR_HANDLER_TOLERANCE_ALL;
+    sk->next_commit = task_now_ms() + task->offset_flush_interval_ms;
+
+    sk->topics = topic_creation_new(
+        connector_config_props(task->cc),
+        sluice_config_get_bool(worker_config_values(task->wc), "topic.creation.enable"), errstr,
+        errstr_size);
+    if (!sk->topics)
+        return -1;
+
+    char client_id[512];
+    snprintf(client_id, sizeof client_id, "connector-producer-%s-%d", task->connector,
+             (int)task->id);
+    const char *forced[] = {"client.id", client_id, NULL};
+    /* Kafka Connect's producer defaults come from client_config. */
+    rd_kafka_conf_t *conf =
+        task_client_conf(task, CLIENT_PRODUCER, NULL, forced, errstr, errstr_size);
+    if (!conf)
+        return -1;
+    rd_kafka_conf_set_dr_msg_cb(conf, source_delivered);
+    rd_kafka_conf_set_opaque(conf, task);
+    sk->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
+    if (!sk->producer) {
+        rd_kafka_conf_destroy(conf);
+        return -1;
+    }
+    return 0;
+}
+
+/* Polls the plugin once into sk->batch. Returns 0, 1 when the poll asked to
+ * be retried, or -1 with the trace in errstr. */
+static int source_poll(task_t *task, char *errstr, size_t errstr_size)
+{
+    source_kind_t *sk = task->kind;
+    char why[4096] = "";
+    records_clear(sk->batch);
+    sluice_result_t r = task->cls->source_task->poll(task->self, sk->batch, why, sizeof why);
+    if (r == SLUICE_OK || r == SLUICE_DROP)
+        return 0;
+    if (r == SLUICE_RETRY) {
+        /* Kafka logs a RetriableException from poll and polls again. */
+        log_warn(task->name, SOURCE_LOGGER, "%s failed to poll records; will retry: %s",
+                 task->cls->name, why[0] ? why : "no reason given");
+        records_clear(sk->batch);
+        return 1;
+    }
+    snprintf(errstr, errstr_size,
+             "org.apache.kafka.connect.errors.ConnectException: %s failed to poll records: %s",
+             task->cls->name, why[0] ? why : "no reason given");
+    records_clear(sk->batch);
+    return -1;
+}
+
+static int source_run(task_t *task, char *errstr, size_t errstr_size)
+{
+    source_kind_t *sk = task->kind;
+    while (!task_stopping(task)) {
+        if (task_target_paused(task)) {
+            rd_kafka_poll(sk->producer, 0);
+            if (source_commit(task, errstr, errstr_size))
+                return -1;
+            if (!task_wait_while_paused(task))
+                break;
+        }
+        if (task_now_ms() >= sk->next_commit && source_commit(task, errstr, errstr_size))
+            return -1;
+
+        int pr = source_poll(task, errstr, errstr_size);
+        if (pr < 0)
+            return -1;
+        if (pr > 0) {
+            task_sleep(task, SOURCE_POLL_RETRY_MS);
+            continue;
+        }
+        size_t n = sluice_records_count(sk->batch);
+        atomic_fetch_add(&task->n_records, n);
+        /* The records leave the batch one by one, so each is freed as soon
+         * as it is produced. */
+        for (size_t i = 0; i < n; i++) {
+            sluice_record_t *record = sluice_records_at(sk->batch, i);
+            records_take_at(sk->batch, i);
+            send_result_t sr = source_send(task, record, errstr, errstr_size);
+            if (sr == SEND_FAILED) {
+                records_clear(sk->batch);
+                return -1;
+            }
+            if (sr == SEND_STOPPED)
+                break;
+        }
+        records_clear(sk->batch);
+        rd_kafka_poll(sk->producer, 0);
+        if (sk->fatal) {
+            snprintf(errstr, errstr_size, "%s", sk->fatal);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void source_wakeup(task_t *task)
+{
+    (void)task; /* the loop looks at the state after every poll (about a second at most) */
+}
+
+static void source_fini(task_t *task, bool failed)
+{
+    source_kind_t *sk = task->kind;
+    if (!sk)
+        return;
+    char errstr[1024];
+    if (sk->producer) {
+        /* Give what is in flight a chance to land, so its offsets commit. */
+        rd_kafka_flush(sk->producer, (int)task->offset_flush_timeout_ms);
+        rd_kafka_poll(sk->producer, 0);
+        if (source_commit(task, errstr, sizeof errstr))
+            log_error(task->name, SOURCE_LOGGER, "%s", errstr);
+        size_t left = offset_tracker_pending(sk->tracker);
+        if (left)
+            log_warn(task->name, SOURCE_LOGGER,
+                     "%zu records were not acknowledged before shutdown; they will be sent "
+                     "again after a restart",
+                     left);
+        /* Undelivered messages are purged so their delivery reports (which
+         * free envelopes) run before the tracker goes away. */
+        rd_kafka_purge(sk->producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_poll(sk->producer, 0);
+        rd_kafka_destroy(sk->producer);
+    }
+    (void)failed;
+    topic_creation_destroy(sk->topics);
+    offset_tracker_destroy(sk->tracker);
+    records_destroy(sk->batch);
+    sluice_buf_destroy(sk->key_buf);
+    sluice_buf_destroy(sk->value_buf);
+    sluice_buf_destroy(sk->header_buf);
+    free(sk->fatal);
+    free(sk->last_topic);
+    free(sk);
+    task->kind = NULL;
+}
+
+const task_kind_ops_t source_task_ops = {
+    .hooks = &source_hooks,
+    .init = source_init,
+    .run = source_run,
+    .wakeup = source_wakeup,
+    .fini = source_fini,
+};
