@@ -221,9 +221,13 @@ static void props_put_utf8(sluice_buf_t *out, unsigned cp)
  * reporting the first bad escape (with its own line and column; never the
  * text around it, which may be a secret).
  */
-static int props_unescape(props_parser_t *p, size_t start, size_t end, sluice_buf_t *out)
+/* Decodes lbuf[start, end) into out. key is the decoded key when a value
+ * is decoded (it is named in errors), NULL when the key itself is. */
+static int props_unescape(props_parser_t *p, size_t start, size_t end, sluice_buf_t *out,
+                          const char *key)
 {
     const char *s = p->lbuf;
+    const char *kp = key ? key : "", *ks = key ? ": " : "";
     unsigned line;
     size_t col;
     for (size_t i = start; i < end; i++) {
@@ -246,7 +250,7 @@ static int props_unescape(props_parser_t *p, size_t start, size_t end, sluice_bu
         unsigned cp;
         if (end - i - 1 < 4 || props_hex4(s + i + 1, &cp) < 0) {
             props_locate(p, esc, &line, &col);
-            props_error(p, line, "malformed \\uXXXX escape at column %zu", col);
+            props_error(p, line, "%s%smalformed \\uXXXX escape at column %zu", kp, ks, col);
             return -1;
         }
         i += 4;
@@ -256,9 +260,9 @@ static int props_unescape(props_parser_t *p, size_t start, size_t end, sluice_bu
                 props_hex4(s + i + 3, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
                 props_locate(p, esc, &line, &col);
                 props_error(p, line,
-                            "\\u%04X escape at column %zu is a high surrogate not followed "
+                            "%s%s\\u%04X escape at column %zu is a high surrogate not followed "
                             "by a \\uDC00-\\uDFFF escape",
-                            cp, col);
+                            kp, ks, cp, col);
                 return -1;
             }
             i += 6;
@@ -266,12 +270,13 @@ static int props_unescape(props_parser_t *p, size_t start, size_t end, sluice_bu
         } else if (cp >= 0xdc00 && cp <= 0xdfff) {
             props_locate(p, esc, &line, &col);
             props_error(p, line,
-                        "\\u%04X escape at column %zu is a low surrogate without a high one", cp,
-                        col);
+                        "%s%s\\u%04X escape at column %zu is a low surrogate without a high one",
+                        kp, ks, cp, col);
             return -1;
         } else if (cp == 0) {
             props_locate(p, esc, &line, &col);
-            props_error(p, line, "\\u0000 escape at column %zu: NUL is not allowed", col);
+            props_error(p, line, "%s%s\\u0000 escape at column %zu: NUL is not allowed", kp, ks,
+                        col);
             return -1;
         }
         props_put_utf8(out, cp);
@@ -316,8 +321,8 @@ static void props_store_line(props_parser_t *p, sluice_strmap_t *map, sluice_buf
     }
     sluice_buf_reset(key);
     sluice_buf_reset(value);
-    if (props_unescape(p, 0, key_len, key) < 0 ||
-        props_unescape(p, value_start, p->llen, value) < 0)
+    if (props_unescape(p, 0, key_len, key, NULL) < 0 ||
+        props_unescape(p, value_start, p->llen, value, sluice_buf_data(key)) < 0)
         return;
     sluice_strmap_set(map, sluice_buf_data(key), sluice_buf_data(value));
 }
