@@ -505,7 +505,7 @@ static int task_setup(task_t *task, char *errstr, size_t errstr_size)
     task->offset_flush_interval_ms = sluice_config_get_long(wv, "offset.flush.interval.ms");
     task->offset_flush_timeout_ms = sluice_config_get_long(wv, "offset.flush.timeout.ms");
 
-    char why[4096];
+    char why[2048];
     const sluice_config_key_t *keys =
         task->cls->task_config ? task->cls->task_config : task->cls->config;
     task->config = sluice_config_new(keys, task->props, why, sizeof why);
