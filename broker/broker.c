@@ -303,6 +303,10 @@ int broker_start(broker_t *b, char *errstr, size_t errstr_size)
 
     if (broker_server_listen(b, errstr, errstr_size) < 0)
         return -1;
+    /* With port 0 the kernel picked the port: advertise that one (unless
+     * advertised.listeners names its own), or clients would dial port 0. */
+    if (c->advertised_port == 0 && c->listener_port == 0)
+        c->advertised_port = b->port;
     b->group_timer = broker_loop_add_timer(b->loop, 100, group_tick, b);
     b->retention_timer =
         broker_loop_add_timer(b->loop, broker_background_period_ms(c), background_tick, b);

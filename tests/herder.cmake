@@ -1,0 +1,4 @@
+# The herder's C API against the integrated broker run in-process, with the
+# real file connectors.
+sluice_add_broker_test(test_herder unit/test_herder.c)
+add_dependencies(test_herder converters file-connectors)
