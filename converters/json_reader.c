@@ -1,6 +1,7 @@
 #include "json_reader.h"
 
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sluice/value.h>
 
 #include "conv_mem.h"
+#include "utf8.h"
 
 /* A double keeps 15 significant decimal digits exactly; longer reals are
  * remembered as text. */
@@ -182,6 +184,7 @@ int jsonr_parse(const void *data, size_t len, jsonr_doc_t *doc, char *errstr, si
         len = sluice_buf_len(rewritten);
     }
 
+    doc->max_depth = scan.max_depth;
     json_error_t error;
     doc->root = json_loadb((const char *)s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
     sluice_buf_destroy(rewritten);
@@ -271,6 +274,548 @@ const char *jsonr_long_text(const jsonr_doc_t *doc, const json_t *real)
         if (memcmp(&doc->long_numbers[i].value, &v, sizeof v) == 0)
             return doc->long_numbers[i].text;
     return NULL;
+}
+
+/* ---- the fast path ------------------------------------------------------------ */
+
+/* Nesting the fast path reads; deeper documents take the jansson path. */
+#define JSONR_FAST_MAX_DEPTH 64
+
+/* Reals with longer text take the jansson path. */
+#define JSONR_FAST_REAL_MAX 64
+
+typedef struct jsonr_fast {
+    const unsigned char *s;
+    size_t len;
+    size_t i;
+    int depth;
+    sluice_buf_t *scratch; /* unescaped strings; made when first needed unless given */
+} jsonr_fast_t;
+
+static bool jsonr_isws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool jsonr_isalpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static void jf_skip_ws(jsonr_fast_t *f)
+{
+    while (f->i < f->len && jsonr_isws(f->s[f->i]))
+        f->i++;
+}
+
+static bool jf_hex4(const unsigned char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned char c = p[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (uint32_t)(c - 'A' + 10);
+        else
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+/*
+ * The rest of a string with escapes, from s[i] on, unescaped into
+ * f->scratch after the i - start plain bytes before it. jansson's rules:
+ * no control characters, valid UTF-8, the eight one-letter escapes and
+ * \uXXXX with surrogates in pairs (\u0000 allowed: JSON_ALLOW_NUL).
+ */
+static bool jf_string_escaped(jsonr_fast_t *f, size_t start, size_t i, const char **str,
+                              size_t *len)
+{
+    const unsigned char *s = f->s;
+    if (!f->scratch)
+        f->scratch = sluice_buf_new();
+    sluice_buf_t *b = f->scratch;
+    sluice_buf_reset(b);
+    sluice_buf_append(b, s + start, i - start);
+    for (;;) {
+        if (i >= f->len)
+            return false;
+        unsigned char c = s[i];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return false;
+        if (c >= 0x80) {
+            uint32_t cp;
+            size_t n = utf8_decode(s + i, f->len - i, &cp);
+            if (n == 0)
+                return false;
+            sluice_buf_append(b, s + i, n);
+            i += n;
+            continue;
+        }
+        if (c != '\\') {
+            size_t run = i + 1;
+            while (run < f->len && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
+                   s[run] != '\\')
+                run++;
+            sluice_buf_append(b, s + i, run - i);
+            i = run;
+            continue;
+        }
+        if (i + 1 >= f->len)
+            return false;
+        char out;
+        switch (s[i + 1]) {
+        case '"':
+        case '\\':
+        case '/': out = (char)s[i + 1]; break;
+        case 'b': out = '\b'; break;
+        case 'f': out = '\f'; break;
+        case 'n': out = '\n'; break;
+        case 'r': out = '\r'; break;
+        case 't': out = '\t'; break;
+        case 'u': {
+            uint32_t cp, low;
+            if (f->len - i < 6 || !jf_hex4(s + i + 2, &cp))
+                return false;
+            i += 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (f->len - i < 6 || s[i] != '\\' || s[i + 1] != 'u' ||
+                    !jf_hex4(s + i + 2, &low) || low < 0xDC00 || low > 0xDFFF)
+                    return false;
+                i += 6;
+                cp = ((cp - 0xD800) << 10) + (low - 0xDC00) + 0x10000;
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                return false;
+            }
+            utf8_put(b, cp);
+            continue;
+        }
+        default: return false;
+        }
+        sluice_buf_putc(b, out);
+        i += 2;
+    }
+    *str = sluice_buf_data(b);
+    *len = sluice_buf_len(b);
+    f->i = i + 1;
+    return true;
+}
+
+/* The string whose opening quote is at f->i: *str points into the input
+ * when it has no escapes, else into f->scratch (valid until the next
+ * string). */
+static bool jf_string(jsonr_fast_t *f, const char **str, size_t *len)
+{
+    const unsigned char *s = f->s;
+    size_t start = f->i + 1;
+    size_t i = start;
+    for (;;) {
+        if (i >= f->len)
+            return false;
+        unsigned char c = s[i];
+        if (c == '"')
+            break;
+        if (c == '\\')
+            return jf_string_escaped(f, start, i, str, len);
+        if (c < 0x20)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, f->len - i, &cp);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    *str = (const char *)s + start;
+    *len = i - start;
+    f->i = i + 1;
+    return true;
+}
+
+/* The number at f->i, as jansson lexes it: an integer when it has neither
+ * fraction nor exponent (*is_real false), else a double from strtod. */
+static bool jf_number(jsonr_fast_t *f, bool *is_real, int64_t *integer, double *real)
+{
+    const unsigned char *s = f->s;
+    size_t len = f->len;
+    size_t start = f->i;
+    size_t i = start;
+    bool negative = s[i] == '-';
+    if (negative)
+        i++;
+    size_t digits = i;
+    if (i >= len || !jsonr_isdigit(s[i]))
+        return false;
+    if (s[i] == '0') {
+        i++;
+        if (i < len && jsonr_isdigit(s[i]))
+            return false; /* a leading zero: jsonr_parse rewrites it */
+    } else {
+        while (i < len && jsonr_isdigit(s[i]))
+            i++;
+    }
+    size_t int_end = i;
+    bool has_real = false;
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !jsonr_isdigit(s[i]))
+            return false;
+        while (i < len && jsonr_isdigit(s[i]))
+            i++;
+        has_real = true;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !jsonr_isdigit(s[i]))
+            return false;
+        while (i < len && jsonr_isdigit(s[i]))
+            i++;
+        has_real = true;
+    }
+    if (!has_real) {
+        if (jsonr_beyond_int64(s + start, int_end - start, 0))
+            return false; /* jsonr_parse turns it into a real */
+        uint64_t u = 0;
+        for (size_t k = digits; k < int_end; k++)
+            u = u * 10 + (uint64_t)(s[k] - '0');
+        if (!negative)
+            *integer = (int64_t)u;
+        else
+            *integer = u > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)u;
+    } else {
+        size_t n = i - start;
+        char text[JSONR_FAST_REAL_MAX];
+        /* strtod reads the locale's decimal point (jansson converts). */
+        const char *point = localeconv()->decimal_point;
+        if (n >= sizeof text || point[0] != '.' || point[1] != '\0')
+            return false;
+        memcpy(text, s + start, n);
+        text[n] = '\0';
+        char *end = NULL;
+        double v = strtod(text, &end);
+        if (end != text + n || isinf(v))
+            return false; /* overflow: jansson's error */
+        *real = v;
+    }
+    *is_real = has_real;
+    f->i = i;
+    return true;
+}
+
+/* true, false or null at f->i, not followed by more letters. */
+static bool jf_literal(jsonr_fast_t *f, const char *word, size_t n)
+{
+    if (f->len - f->i < n || memcmp(f->s + f->i, word, n) != 0)
+        return false;
+    if (f->i + n < f->len && jsonr_isalpha(f->s[f->i + n]))
+        return false;
+    f->i += n;
+    return true;
+}
+
+static bool jf_value(jsonr_fast_t *f, sluice_value_t **out);
+
+static bool jf_object(jsonr_fast_t *f, sluice_value_t **out)
+{
+    if (++f->depth > JSONR_FAST_MAX_DEPTH)
+        return false;
+    f->i++;
+    sluice_value_t *map = sluice_value_map_new();
+    jf_skip_ws(f);
+    if (f->i < f->len && f->s[f->i] == '}') {
+        f->i++;
+    } else {
+        for (;;) {
+            const char *key;
+            size_t key_len;
+            if (f->i >= f->len || f->s[f->i] != '"' || !jf_string(f, &key, &key_len) ||
+                memchr(key, '\0', key_len))
+                goto fail;
+            /* A repeated key keeps its place and takes the last value, as
+             * in jansson's objects and in maps. */
+            sluice_value_t *k = sluice_value_string(key, key_len);
+            sluice_value_t *v;
+            jf_skip_ws(f);
+            if (f->i >= f->len || f->s[f->i] != ':') {
+                sluice_value_destroy(k);
+                goto fail;
+            }
+            f->i++;
+            jf_skip_ws(f);
+            if (!jf_value(f, &v)) {
+                sluice_value_destroy(k);
+                goto fail;
+            }
+            sluice_value_map_put(map, k, v);
+            jf_skip_ws(f);
+            if (f->i < f->len && f->s[f->i] == ',') {
+                f->i++;
+                jf_skip_ws(f);
+                continue;
+            }
+            if (f->i < f->len && f->s[f->i] == '}') {
+                f->i++;
+                break;
+            }
+            goto fail;
+        }
+    }
+    f->depth--;
+    *out = map;
+    return true;
+fail:
+    sluice_value_destroy(map);
+    return false;
+}
+
+static bool jf_array(jsonr_fast_t *f, sluice_value_t **out)
+{
+    if (++f->depth > JSONR_FAST_MAX_DEPTH)
+        return false;
+    f->i++;
+    sluice_value_t *array = sluice_value_array_new();
+    jf_skip_ws(f);
+    if (f->i < f->len && f->s[f->i] == ']') {
+        f->i++;
+    } else {
+        for (;;) {
+            sluice_value_t *item;
+            if (!jf_value(f, &item))
+                goto fail;
+            sluice_value_array_append(array, item);
+            jf_skip_ws(f);
+            if (f->i < f->len && f->s[f->i] == ',') {
+                f->i++;
+                jf_skip_ws(f);
+                continue;
+            }
+            if (f->i < f->len && f->s[f->i] == ']') {
+                f->i++;
+                break;
+            }
+            goto fail;
+        }
+    }
+    f->depth--;
+    *out = array;
+    return true;
+fail:
+    sluice_value_destroy(array);
+    return false;
+}
+
+/* The value at f->i (no whitespace before it); *out is set only on success
+ * (NULL for null). */
+static bool jf_value(jsonr_fast_t *f, sluice_value_t **out)
+{
+    if (f->i >= f->len)
+        return false;
+    unsigned char c = f->s[f->i];
+    switch (c) {
+    case '"': {
+        const char *str;
+        size_t len;
+        if (!jf_string(f, &str, &len))
+            return false;
+        *out = sluice_value_string(str, len);
+        return true;
+    }
+    case '{': return jf_object(f, out);
+    case '[': return jf_array(f, out);
+    case 't':
+        if (!jf_literal(f, "true", 4))
+            return false;
+        *out = sluice_value_boolean(true);
+        return true;
+    case 'f':
+        if (!jf_literal(f, "false", 5))
+            return false;
+        *out = sluice_value_boolean(false);
+        return true;
+    case 'n':
+        if (!jf_literal(f, "null", 4))
+            return false;
+        *out = NULL;
+        return true;
+    default: {
+        if (c != '-' && !jsonr_isdigit(c))
+            return false;
+        bool is_real;
+        int64_t integer;
+        double real;
+        if (!jf_number(f, &is_real, &integer, &real))
+            return false;
+        *out = is_real ? sluice_value_float64(real) : sluice_value_int64(integer);
+        return true;
+    }
+    }
+}
+
+/* Where jsonr_parse starts reading: after a UTF-8 byte order mark. */
+static size_t jsonr_bom_length(const unsigned char *s, size_t len)
+{
+    return len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+}
+
+int jsonr_fast_read(const void *data, size_t len, sluice_value_t **out)
+{
+    *out = NULL;
+    jsonr_fast_t f = {.s = data, .len = len};
+    f.i = jsonr_bom_length(f.s, len);
+    jf_skip_ws(&f);
+    if (f.i == f.len)
+        return JSONR_FAST_OK; /* no value at all: null */
+    sluice_value_t *value = NULL;
+    bool ok = jf_value(&f, &value);
+    if (ok) {
+        jf_skip_ws(&f);
+        ok = f.i == f.len;
+        if (!ok)
+            sluice_value_destroy(value);
+    }
+    sluice_buf_destroy(f.scratch);
+    if (!ok)
+        return JSONR_FAST_NO;
+    *out = value;
+    return JSONR_FAST_OK;
+}
+
+int jsonr_fast_scalar(const void *data, size_t len, sluice_buf_t *scratch, jsonr_scalar_t *out)
+{
+    jsonr_fast_t f = {.s = data, .len = len, .scratch = scratch};
+    memset(out, 0, sizeof *out);
+    if (len == 0)
+        return JSONR_FAST_NO;
+    unsigned char c = f.s[0];
+    bool ok;
+    if (c == '"') {
+        out->kind = JSONR_SCALAR_STRING;
+        ok = jf_string(&f, &out->str, &out->str_len);
+    } else if (c == 't') {
+        out->kind = JSONR_SCALAR_TRUE;
+        ok = jf_literal(&f, "true", 4);
+    } else if (c == 'f') {
+        out->kind = JSONR_SCALAR_FALSE;
+        ok = jf_literal(&f, "false", 5);
+    } else if (c == 'n') {
+        out->kind = JSONR_SCALAR_NULL;
+        ok = jf_literal(&f, "null", 4);
+    } else if (c == '-' || jsonr_isdigit(c)) {
+        bool is_real = false;
+        ok = jf_number(&f, &is_real, &out->integer, &out->real);
+        out->kind = is_real ? JSONR_SCALAR_REAL : JSONR_SCALAR_INTEGER;
+    } else {
+        ok = false;
+    }
+    return ok && f.i == len ? JSONR_FAST_OK : JSONR_FAST_NO;
+}
+
+/* Moves *i past the value starting there, delimiting it loosely (strings
+ * skipped, brackets counted); false when it does not end before len. */
+static bool jsonr_delimit_value(const unsigned char *s, size_t len, size_t *i)
+{
+    size_t j = *i;
+    if (j >= len)
+        return false;
+    unsigned char c = s[j];
+    if (c == '"') {
+        j = jsonr_skip_string(s, j + 1, len);
+    } else if (c == '{' || c == '[') {
+        size_t depth = 0;
+        while (j < len) {
+            c = s[j];
+            if (c == '"') {
+                j = jsonr_skip_string(s, j + 1, len);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    j++;
+                    break;
+                }
+            }
+            j++;
+        }
+        if (depth != 0)
+            return false;
+    } else if (c == '-' || jsonr_isdigit(c) || jsonr_isalpha(c)) {
+        while (j < len && (jsonr_isdigit(s[j]) || jsonr_isalpha(s[j]) || s[j] == '-' ||
+                           s[j] == '+' || s[j] == '.'))
+            j++;
+    } else {
+        return false;
+    }
+    if (j >= len) /* the envelope's closing brace is still to come */
+        return false;
+    *i = j;
+    return true;
+}
+
+int jsonr_split_envelope(const void *data, size_t len, jsonr_span_t *schema, jsonr_span_t *payload)
+{
+    const unsigned char *s = data;
+    size_t i = jsonr_bom_length(s, len);
+    bool have_schema = false;
+    bool have_payload = false;
+    while (i < len && jsonr_isws(s[i]))
+        i++;
+    if (i >= len || s[i] != '{')
+        return JSONR_FAST_NO;
+    i++;
+    for (int member = 0; member < 2; member++) {
+        while (i < len && jsonr_isws(s[i]))
+            i++;
+        jsonr_span_t *span;
+        if (len - i >= 8 && memcmp(s + i, "\"schema\"", 8) == 0 && !have_schema) {
+            have_schema = true;
+            span = schema;
+            i += 8;
+        } else if (len - i >= 9 && memcmp(s + i, "\"payload\"", 9) == 0 && !have_payload) {
+            have_payload = true;
+            span = payload;
+            i += 9;
+        } else {
+            return JSONR_FAST_NO;
+        }
+        while (i < len && jsonr_isws(s[i]))
+            i++;
+        if (i >= len || s[i] != ':')
+            return JSONR_FAST_NO;
+        i++;
+        while (i < len && jsonr_isws(s[i]))
+            i++;
+        span->off = i;
+        if (!jsonr_delimit_value(s, len, &i))
+            return JSONR_FAST_NO;
+        span->len = i - span->off;
+        while (i < len && jsonr_isws(s[i]))
+            i++;
+        if (member == 0) {
+            if (i >= len || s[i] != ',')
+                return JSONR_FAST_NO;
+            i++;
+        }
+    }
+    if (i >= len || s[i] != '}')
+        return JSONR_FAST_NO;
+    i++;
+    while (i < len && jsonr_isws(s[i]))
+        i++;
+    return i == len ? JSONR_FAST_OK : JSONR_FAST_NO;
 }
 
 const char *jsonr_type_name(const json_t *json)

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <sluice/buf.h>
+#include <sluice/value.h>
 
 /* The deepest nesting of arrays and objects accepted (Jackson's default
  * limit since 2.15 is the same). */
@@ -30,7 +31,8 @@ typedef struct jsonr_long_number {
 } jsonr_long_number_t;
 
 typedef struct jsonr_doc {
-    json_t *root; /* NULL when the input held no value at all */
+    json_t *root;     /* NULL when the input held no value at all */
+    size_t max_depth; /* the deepest nesting of arrays and objects in the input */
     jsonr_long_number_t *long_numbers;
     size_t long_count;
     size_t long_cap;
@@ -56,6 +58,67 @@ void jsonr_number_text(jsonr_doc_t *doc, const json_t *number, sluice_buf_t *out
 /* The digits a real number was written with when the reader kept them (it
  * had more than a double holds), else NULL. Borrowed from doc. */
 const char *jsonr_long_text(const jsonr_doc_t *doc, const json_t *real);
+
+/* ---- the fast path ----------------------------------------------------------
+ *
+ * Most messages are plain: strings without odd characters, small integers,
+ * the same schema envelope again and again. These read them straight into
+ * Connect values without building a jansson tree, and give up (returning
+ * JSONR_FAST_NO, with nothing allocated) on anything else: malformed input,
+ * leading zeros, integers beyond int64, NUL in a key, deep nesting. The
+ * caller then takes the jansson path, which gives the exact value or error,
+ * so both paths agree on every input.
+ */
+#define JSONR_FAST_OK 0
+#define JSONR_FAST_NO 1
+
+/*
+ * Reads a whole document (BOM and whitespace as jsonr_parse takes them) as
+ * the schemaless JsonConverter does: objects become maps, arrays arrays,
+ * integers INT64, other numbers FLOAT64, null and an empty document NULL.
+ * Returns JSONR_FAST_OK with *out (owned by the caller), or JSONR_FAST_NO.
+ */
+int jsonr_fast_read(const void *data, size_t len, sluice_value_t **out);
+
+typedef enum jsonr_scalar_kind {
+    JSONR_SCALAR_NULL,
+    JSONR_SCALAR_TRUE,
+    JSONR_SCALAR_FALSE,
+    JSONR_SCALAR_INTEGER,
+    JSONR_SCALAR_REAL,
+    JSONR_SCALAR_STRING,
+} jsonr_scalar_kind_t;
+
+typedef struct jsonr_scalar {
+    jsonr_scalar_kind_t kind;
+    int64_t integer;
+    double real;
+    const char *str; /* STRING: into the input or scratch, str_len bytes (may hold NUL) */
+    size_t str_len;
+} jsonr_scalar_t;
+
+/*
+ * Reads data (no BOM, no surrounding whitespace: a value as it lies inside a
+ * document) when it is exactly one scalar. scratch holds an unescaped
+ * string. Returns JSONR_FAST_OK or JSONR_FAST_NO.
+ */
+int jsonr_fast_scalar(const void *data, size_t len, sluice_buf_t *scratch, jsonr_scalar_t *out);
+
+/* Where a value lies in a document: data[off, off + len). */
+typedef struct jsonr_span {
+    size_t off;
+    size_t len;
+} jsonr_span_t;
+
+/*
+ * When data (BOM and whitespace as jsonr_parse takes them) is an object with
+ * exactly the members "schema" and "payload", in either order, with keys
+ * written plainly, sets where their values lie and returns JSONR_FAST_OK.
+ * The values are only delimited, not checked: parsed on their own, each
+ * gives what it would inside the document, and if both parse, so does the
+ * document. Else JSONR_FAST_NO.
+ */
+int jsonr_split_envelope(const void *data, size_t len, jsonr_span_t *schema, jsonr_span_t *payload);
 
 /* Jackson's node type names: "OBJECT", "ARRAY", "STRING", "NUMBER",
  * "BOOLEAN", "NULL", and "MISSING" for NULL. */

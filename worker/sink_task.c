@@ -12,16 +12,27 @@
  *      partition, state PAUSED or RUNNING);
  *   2. commit when the interval has passed or the plugin asked for it;
  *   3. apply the seeks the plugin asked for;
- *   4. poll up to max.poll.records messages and convert them into a batch;
+ *   4. poll: move what librdkafka has fetched into the task's own queue
+ *      (the FIFO) and convert up to max.poll.records of it into a batch;
  *   5. put the batch, unless paused. A put that asks to be retried keeps the
  *      batch, pauses every partition and is tried again after a backoff,
  *      while the loop still polls so the group membership and rebalances
  *      are served (Kafka's pausedForRedelivery).
  *
- * The partitions are physically paused whenever the target is paused or a
- * batch waits for redelivery, so no message arrives then; should one arrive
- * anyway its partition is sought back to it and the message dropped, so
- * nothing is lost.
+ * Flow control: librdkafka (2.0.x) stops fetching a partition once its queue
+ * holds queued.min.messages or queued.max.messages.kbytes, and its fetcher
+ * then sleeps up to a hard-coded second before it looks again, even if the
+ * queue was emptied right away (librdkafka issues #2879, #4275). So the loop
+ * empties librdkafka's queue at every turn into the FIFO, and pauses the
+ * assigned partitions itself when the FIFO reaches those same limits,
+ * resuming them once it is down to half. A pause leaves librdkafka nothing
+ * queued to drop (what it still fetches is dropped and fetched again from
+ * the offset after the last message taken); the resume wakes its fetcher at
+ * once. Memory stays near twice the limits plus one fetch response.
+ *
+ * The partitions are also paused whenever the target is paused or a batch
+ * waits for redelivery; messages that were in flight stay in the FIFO until
+ * the loop takes records again, so nothing is lost or reordered.
  *
  * Rebalances are served from inside the poll, on the task thread: assigned
  * partitions are opened (the plugin's open) before they are assigned, so a
@@ -56,6 +67,14 @@
  * even if a wakeup is missed. */
 #define SINK_POLL_TIMEOUT_MS 500
 
+/* sink_nudge_join: how many subscribes, the first this long after the
+ * error, each later one twice as long after the previous one. */
+#define SINK_NUDGES 4
+#define SINK_NUDGE_FIRST_MS 100
+
+/* The most messages one consume call moves into the FIFO. */
+#define SINK_DRAIN_CHUNK 1024
+
 /* How long a seek may take before it is given up. */
 #define SINK_SEEK_TIMEOUT_MS 5000
 
@@ -72,7 +91,7 @@ typedef struct sink_partition {
     int64_t current;    /* the next offset to commit: last record put + 1 */
     int64_t committed;  /* the last committed offset, or where consuming started */
     int64_t batch_next; /* the offset after the last message of the batch not yet put */
-    int64_t rewind_to;  /* a message came while paused: seek back to it before the next poll */
+    int64_t fetched;    /* the offset after the last message moved into the FIFO */
 } sink_partition_t;
 
 /* A seek waiting for the next turn of the loop. */
@@ -88,7 +107,16 @@ typedef struct sink {
     rd_kafka_t *rk;
     rd_kafka_queue_t *queue; /* the consumer queue (the main queue is forwarded to it) */
     size_t max_poll_records;
-    rd_kafka_message_t **msgs;
+    rd_kafka_message_t **msgs; /* what one consume call returns (SINK_DRAIN_CHUNK) */
+
+    /* The FIFO: messages taken off librdkafka's queue and not yet
+     * converted, in fifo[fifo_head, fifo_head + fifo_count), with the bytes
+     * of their keys and values. Fetching is paused at either limit. */
+    rd_kafka_message_t **fifo;
+    size_t fifo_cap, fifo_head, fifo_count;
+    size_t fifo_bytes;
+    size_t fifo_max_msgs, fifo_max_bytes;
+    bool flow_paused; /* the FIFO is full: fetching is paused until it is half empty */
 
     sink_partition_t *parts;
     size_t nparts, parts_cap;
@@ -105,6 +133,10 @@ typedef struct sink {
     bool parts_paused;  /* whether the assigned partitions are to be paused */
     bool closing;       /* fini has begun: rebalances no longer reach the plugin */
     int64_t next_commit;
+    rd_kafka_topic_partition_list_t *subscription;
+    bool rebalanced;  /* a rebalance callback has run */
+    int nudges;       /* sink_nudge_join: subscribes made, -1 before it is armed */
+    int64_t nudge_at; /* when the next one is due */
     atomic_bool commit_requested;
 
     pthread_mutex_t seek_lock; /* guards seeks */
@@ -148,7 +180,7 @@ static sink_partition_t *sink_part_add(sink_t *st, const char *topic, int32_t pa
     p->topic = mem_strdup(topic);
     p->partition = partition;
     p->opened = false;
-    p->current = p->committed = p->batch_next = p->rewind_to = -1;
+    p->current = p->committed = p->batch_next = p->fetched = -1;
     return p;
 }
 
@@ -178,11 +210,40 @@ static void sink_fail(sink_t *st, const char *fmt, ...)
     st->failed = true;
 }
 
+/*
+ * After a resume: librdkafka's fetcher may sleep up to a second before it
+ * sees it, but a seek wakes it at once. Seeking each resumed partition to
+ * the offset after the last message taken from it changes nothing else: the
+ * pause already dropped whatever librdkafka held beyond that offset and
+ * would fetch from there anyway. Partitions nothing was taken from yet are
+ * left alone (librdkafka is still looking up where they start).
+ */
+static void sink_wake_fetcher(sink_t *st, const rd_kafka_topic_partition_list_t *resumed)
+{
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(resumed->cnt);
+    for (int i = 0; i < resumed->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &resumed->elems[i];
+        sink_partition_t *p = sink_part_find(st, tp->topic, tp->partition);
+        if (p && p->fetched >= 0)
+            rd_kafka_topic_partition_list_add(list, p->topic, p->partition)->offset = p->fetched;
+    }
+    if (list->cnt > 0) {
+        rd_kafka_error_t *error = rd_kafka_seek_partitions(st->rk, list, SINK_SEEK_TIMEOUT_MS);
+        if (error) {
+            log_debug(st->task->name, SINK_LOGGER, "Could not restart fetching: %s",
+                      rd_kafka_error_string(error));
+            rd_kafka_error_destroy(error);
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+}
+
 /* Pauses or resumes every assigned partition so that they are paused exactly
- * while the target is paused or a batch waits for redelivery. */
+ * while the target is paused, a batch waits for redelivery or the FIFO is
+ * full. */
 static void sink_sync_pause(sink_t *st)
 {
-    bool want = st->target_paused || st->paused_for_retry;
+    bool want = st->target_paused || st->paused_for_retry || st->flow_paused;
     if (want == st->parts_paused)
         return;
     st->parts_paused = want;
@@ -194,8 +255,78 @@ static void sink_sync_pause(sink_t *st)
     if (err)
         log_warn(st->task->name, SINK_LOGGER, "Could not %s the assigned partitions: %s",
                  want ? "pause" : "resume", rd_kafka_err2str(err));
+    if (!err && !want && assigned->cnt > 0)
+        sink_wake_fetcher(st, assigned);
     if (assigned)
         rd_kafka_topic_partition_list_destroy(assigned);
+}
+
+/* ---- the FIFO ------------------------------------------------------------------- */
+
+static size_t sink_msg_bytes(const rd_kafka_message_t *msg)
+{
+    return msg->len + (msg->key ? msg->key_len : 0);
+}
+
+/* Makes room for n more messages at the FIFO's tail. */
+static void sink_fifo_reserve(sink_t *st, size_t n)
+{
+    if (st->fifo_head + st->fifo_count + n <= st->fifo_cap)
+        return;
+    if (st->fifo_head > 0) {
+        memmove(st->fifo, st->fifo + st->fifo_head, st->fifo_count * sizeof *st->fifo);
+        st->fifo_head = 0;
+    }
+    mem_grow((void **)&st->fifo, &st->fifo_cap, st->fifo_count + n, sizeof *st->fifo);
+}
+
+static void sink_fifo_push(sink_t *st, rd_kafka_message_t *msg)
+{
+    st->fifo[st->fifo_head + st->fifo_count++] = msg;
+    st->fifo_bytes += sink_msg_bytes(msg);
+}
+
+/* Takes the oldest message (the FIFO must not be empty); the caller
+ * destroys it. */
+static rd_kafka_message_t *sink_fifo_pop(sink_t *st)
+{
+    rd_kafka_message_t *msg = st->fifo[st->fifo_head++];
+    st->fifo_bytes -= sink_msg_bytes(msg);
+    if (--st->fifo_count == 0)
+        st->fifo_head = 0;
+    return msg;
+}
+
+/* Destroys the messages of topic-partition (every message when topic is
+ * NULL), keeping the order of the others. */
+static void sink_fifo_drop(sink_t *st, const char *topic, int32_t partition)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < st->fifo_count; i++) {
+        rd_kafka_message_t *msg = st->fifo[st->fifo_head + i];
+        if (!topic ||
+            (msg->partition == partition && strcmp(rd_kafka_topic_name(msg->rkt), topic) == 0)) {
+            st->fifo_bytes -= sink_msg_bytes(msg);
+            rd_kafka_message_destroy(msg);
+        } else {
+            st->fifo[st->fifo_head + kept++] = msg;
+        }
+    }
+    st->fifo_count = kept;
+    if (kept == 0)
+        st->fifo_head = 0;
+}
+
+/* Pauses fetching when the FIFO is full and resumes it once the FIFO is
+ * down to half, so that a resume finds room for a few fetches. */
+static void sink_flow_update(sink_t *st)
+{
+    bool full = st->fifo_count >= st->fifo_max_msgs || st->fifo_bytes >= st->fifo_max_bytes;
+    bool low = st->fifo_count <= st->fifo_max_msgs / 2 && st->fifo_bytes <= st->fifo_max_bytes / 2;
+    if (st->flow_paused ? !low : !full)
+        return;
+    st->flow_paused = !st->flow_paused;
+    sink_sync_pause(st);
 }
 
 /* ---- seeks ---------------------------------------------------------------------- */
@@ -282,7 +413,8 @@ static void sink_apply_seeks(sink_t *st)
             }
             log_debug(st->task->name, SINK_LOGGER, "Rewound %s-%" PRId32 " to offset %" PRId64,
                       tp->topic, tp->partition, tp->offset);
-            p->rewind_to = -1;
+            sink_fifo_drop(st, tp->topic, tp->partition);
+            p->fetched = -1;
             if (tp->opaque)
                 p->current = p->committed = tp->offset;
         }
@@ -512,8 +644,10 @@ static void sink_partitions_revoked(sink_t *st, const rd_kafka_topic_partition_l
                   msg[0] ? msg : sluice_result_name(r));
 
     sink_batch_drop_partitions(st, list);
-    for (int i = 0; i < list->cnt; i++)
+    for (int i = 0; i < list->cnt; i++) {
+        sink_fifo_drop(st, list->elems[i].topic, list->elems[i].partition);
         sink_part_remove(st, list->elems[i].topic, list->elems[i].partition);
+    }
     bool pending = sluice_records_count(st->batch) > 0;
     for (size_t i = 0; i < st->nparts && !pending; i++)
         pending = st->parts[i].batch_next >= 0;
@@ -529,6 +663,12 @@ static void sink_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     sink_t *st = opaque;
     task_t *task = st->task;
     bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    /* The consume call that serves this returns right after it, with only
+     * messages taken before it: sink_drain then keeps those of partitions
+     * still assigned, and no later assignment can mix with them. */
+    if (!st->closing)
+        rd_kafka_yield(rk);
+    st->rebalanced = true;
     rd_kafka_error_t *error = NULL;
     rd_kafka_resp_err_t aerr = RD_KAFKA_RESP_ERR_NO_ERROR;
 
@@ -666,8 +806,20 @@ static error_handler_outcome_t sink_transform(task_t *task, sluice_record_t *rec
     }
 }
 
-/* The record a step works on, for the error log and the dead letter queue. */
-static void sink_error_record(sink_t *st, const rd_kafka_message_t *msg, error_handler_record_t *er)
+/* The message's headers, or NULL. Looked up once per message: librdkafka
+ * parses them anew at every call when the record has none (it allocates). */
+static rd_kafka_headers_t *sink_msg_headers(const rd_kafka_message_t *msg)
+{
+    rd_kafka_headers_t *hdrs = NULL;
+    if (rd_kafka_message_headers(msg, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return NULL;
+    return hdrs;
+}
+
+/* The record a step works on, for the error log and the dead letter queue;
+ * hdrs are the message's (sink_msg_headers). */
+static void sink_error_record(sink_t *st, const rd_kafka_message_t *msg, rd_kafka_headers_t *hdrs,
+                              error_handler_record_t *er)
 {
     memset(er, 0, sizeof *er);
     er->topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : NULL;
@@ -680,8 +832,7 @@ static void sink_error_record(sink_t *st, const rd_kafka_message_t *msg, error_h
     er->key_len = msg->key ? msg->key_len : 0;
     er->value = msg->payload;
     er->value_len = msg->payload ? msg->len : 0;
-    rd_kafka_headers_t *hdrs = NULL;
-    if (rd_kafka_message_headers(msg, &hdrs) || !hdrs)
+    if (!hdrs)
         return;
     size_t n = rd_kafka_header_cnt(hdrs);
     mem_grow((void **)&st->hdrs, &st->hdrs_cap, n, sizeof *st->hdrs);
@@ -705,9 +856,11 @@ static int sink_convert(sink_t *st, const rd_kafka_message_t *msg, char *errstr,
 {
     task_t *task = st->task;
     const char *topic = rd_kafka_topic_name(msg->rkt);
+    rd_kafka_headers_t *hdrs = sink_msg_headers(msg);
     error_handler_record_t er;
-    sink_error_record(st, msg, &er);
-    char why[2048] = "";
+    sink_error_record(st, msg, hdrs, &er);
+    char why[2048];
+    why[0] = '\0';
     error_handler_outcome_t outcome;
 
     sluice_record_t *record = sluice_record_new(topic);
@@ -715,9 +868,7 @@ static int sink_convert(sink_t *st, const rd_kafka_message_t *msg, char *errstr,
 
     /* Headers first, so the key and value converters see them (our
      * converters take Connect headers, Kafka's the raw ones). */
-    rd_kafka_headers_t *hdrs = NULL;
-    if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs &&
-        rd_kafka_header_cnt(hdrs) > 0) {
+    if (hdrs && rd_kafka_header_cnt(hdrs) > 0) {
         sink_headers_arg_t ha = {.task = task, .topic = topic, .in = hdrs, .out = headers};
         outcome = error_handler_execute(task->errors, ERROR_HANDLER_STAGE_HEADER_CONVERTER,
                                         task->header_converter.cls->name, sink_convert_headers, &ha,
@@ -769,7 +920,11 @@ static int sink_convert(sink_t *st, const rd_kafka_message_t *msg, char *errstr,
         record, tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? SLUICE_TIMESTAMP_CREATE_TIME
                 : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? SLUICE_TIMESTAMP_LOG_APPEND_TIME
                                                                : SLUICE_TIMESTAMP_NONE);
-    record_set_original(record, topic, msg->partition, msg->offset);
+    /* Without transforms nothing can change the topic, partition or offset,
+     * which then are the originals (sluice_record_original_topic falls back
+     * to them): no copy of the topic per record. */
+    if (transform_chain_count(task->chain) > 0)
+        record_set_original(record, topic, msg->partition, msg->offset);
 
     outcome = sink_transform(task, record, &er, why, sizeof why);
     if (outcome != ERROR_HANDLER_OK)
@@ -862,7 +1017,7 @@ static int sink_consumer_error(sink_t *st, const rd_kafka_message_t *msg, char *
     error_handler_record_t er;
     error_handler_record_t *record = NULL;
     if (msg->rkt && msg->offset >= 0) {
-        sink_error_record(st, msg, &er);
+        sink_error_record(st, msg, sink_msg_headers(msg), &er);
         record = &er;
     }
     sink_consume_error_t arg = {.message = message};
@@ -877,55 +1032,130 @@ static int sink_consumer_error(sink_t *st, const rd_kafka_message_t *msg, char *
     return 0;
 }
 
+/* ---- joining ------------------------------------------------------------------------- */
+
+/*
+ * A subscribed topic did not exist when the consumer first looked (a sink
+ * started along with the source that creates it): librdkafka tries to join
+ * the group again only once a second. Subscribing again makes it look at
+ * once; a few times, backing off, until the first rebalance, then
+ * librdkafka's own pace takes over. Before any rebalance the member is in
+ * no group yet, so nobody else is disturbed.
+ */
+static void sink_nudge_join(sink_t *st, int64_t now)
+{
+    if (st->rebalanced || st->nudges < 0 || st->nudges >= SINK_NUDGES || now < st->nudge_at)
+        return;
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(st->rk, st->subscription);
+    if (err)
+        log_debug(st->task->name, SINK_LOGGER, "Could not subscribe again: %s",
+                  rd_kafka_err2str(err));
+    st->nudges++;
+    st->nudge_at = now + (SINK_NUDGE_FIRST_MS << st->nudges);
+}
+
+/* A consumer error said a subscribed topic does not exist (yet). */
+static void sink_arm_nudge(sink_t *st, rd_kafka_resp_err_t err)
+{
+    if (st->rebalanced || st->nudges >= 0 ||
+        (err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && err != RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC))
+        return;
+    st->nudges = 0;
+    st->nudge_at = task_now_ms() + SINK_NUDGE_FIRST_MS;
+}
+
 /* ---- the loop ----------------------------------------------------------------------------- */
 
 /*
- * Polls up to max_poll_records messages, waiting up to timeout_ms for the
- * first (the rest only as far as they are already fetched, as Kafka's poll
- * returns what it has) and converts them into the batch. Rebalance
- * callbacks run inside. Returns 0, or -1 with the trace in errstr.
+ * Moves every message librdkafka has fetched into the FIFO, first waiting
+ * up to timeout_ms for one when there is none. Rebalance callbacks run
+ * inside (each one ends the consume call that served it), so a message is
+ * kept only when its partition is still assigned once the call returns.
+ * Consumer errors are handled here. Returns 0, or -1 with the trace in
+ * errstr.
  */
-static int sink_poll(sink_t *st, int timeout_ms, char *errstr, size_t errstr_size)
+static int sink_drain(sink_t *st, int timeout_ms, char *errstr, size_t errstr_size)
 {
     task_t *task = st->task;
-    ssize_t n = rd_kafka_consume_batch_queue(st->queue, timeout_ms, st->msgs, 1);
-    if (n == 1 && st->max_poll_records > 1) {
-        ssize_t more =
-            rd_kafka_consume_batch_queue(st->queue, 0, st->msgs + 1, st->max_poll_records - 1);
-        if (more > 0)
-            n += more;
-    }
-    /* Decided before the loop: the batch becomes held with its first record. */
-    bool accept = !st->held && !st->parts_paused;
     int rc = 0;
-    uint64_t consumed = 0;
-    for (ssize_t i = 0; i < n; i++) {
-        rd_kafka_message_t *msg = st->msgs[i];
-        if (rc == 0 && msg->err) {
-            rc = sink_consumer_error(st, msg, errstr, errstr_size);
-        } else if (rc == 0) {
-            const char *topic = rd_kafka_topic_name(msg->rkt);
-            sink_partition_t *p = sink_part_find(st, topic, msg->partition);
+    for (bool first = true; rc == 0; first = false) {
+        /* Waiting, librdkafka returns only once it has all it was asked
+         * for: wait for one, then take the rest of what is there. */
+        size_t want = first && timeout_ms > 0 ? 1 : SINK_DRAIN_CHUNK;
+        ssize_t n = rd_kafka_consume_batch_queue(st->queue, first ? timeout_ms : 0, st->msgs, want);
+        if (n <= 0)
+            break;
+        sink_fifo_reserve(st, (size_t)n);
+        for (ssize_t i = 0; i < n; i++) {
+            rd_kafka_message_t *msg = st->msgs[i];
+            if (msg->err) {
+                sink_arm_nudge(st, msg->err);
+                if (rc == 0)
+                    rc = sink_consumer_error(st, msg, errstr, errstr_size);
+                rd_kafka_message_destroy(msg);
+                continue;
+            }
+            sink_partition_t *p = sink_part_find(st, rd_kafka_topic_name(msg->rkt), msg->partition);
             if (!p) {
                 /* Not (or no longer) assigned: its owner reads it from the
                  * committed offset. */
                 log_debug(task->name, SINK_LOGGER,
-                          "Dropped a message of %s-%" PRId32 ", which is not assigned", topic,
-                          msg->partition);
-            } else if (p->rewind_to >= 0) {
-                /* dropped: its partition is being sought back */
-            } else if (!accept) {
-                /* Nothing should arrive now; seek back so it comes again. */
-                p->rewind_to = msg->offset;
-                sink_seek_push(st, topic, msg->partition, msg->offset, false);
-            } else {
-                if (p->committed < 0)
-                    p->committed = msg->offset; /* where consuming started */
-                consumed++;
-                rc = sink_convert(st, msg, errstr, errstr_size);
-                p->batch_next = msg->offset + 1;
-                st->held = true;
+                          "Dropped a message of %s-%" PRId32 ", which is not assigned",
+                          rd_kafka_topic_name(msg->rkt), msg->partition);
+                rd_kafka_message_destroy(msg);
+                continue;
             }
+            p->fetched = msg->offset + 1;
+            sink_fifo_push(st, msg);
+        }
+        if ((size_t)n < want)
+            break;
+    }
+    return rc;
+}
+
+/*
+ * Drains librdkafka's queue into the FIFO (waiting up to timeout_ms when
+ * there is nothing to convert) and, unless a batch is held or the task is
+ * paused, converts up to max_poll_records messages from the FIFO into the
+ * batch, as Kafka's poll returns what it has fetched. Returns 0, or -1 with
+ * the trace in errstr.
+ */
+static int sink_poll(sink_t *st, int timeout_ms, char *errstr, size_t errstr_size)
+{
+    task_t *task = st->task;
+    bool accept = !st->held && !st->target_paused;
+    int rc = sink_drain(st, accept && st->fifo_count > 0 ? 0 : timeout_ms, errstr, errstr_size);
+    /* Checked before taking anything: once librdkafka held its limit, the
+     * FIFO now holds at least as much, and fetching is paused (else the
+     * fetcher would sleep). */
+    sink_flow_update(st);
+    accept = accept && !st->held && !st->target_paused && !st->failed;
+    size_t n = accept && rc == 0 ? st->fifo_count : 0;
+    if (n > st->max_poll_records)
+        n = st->max_poll_records;
+    /* Taken now, so that fetching resumes before these are converted and
+     * put. */
+    rd_kafka_message_t **batch = st->msgs;
+    for (size_t i = 0; i < n; i++)
+        batch[i] = sink_fifo_pop(st);
+    sink_flow_update(st);
+
+    uint64_t consumed = 0;
+    for (size_t i = 0; i < n; i++) {
+        rd_kafka_message_t *msg = batch[i];
+        if (rc == 0) {
+            sink_partition_t *p = sink_part_find(st, rd_kafka_topic_name(msg->rkt), msg->partition);
+            if (!p) { /* cannot happen: a revoked partition leaves the FIFO */
+                rd_kafka_message_destroy(msg);
+                continue;
+            }
+            if (p->committed < 0)
+                p->committed = msg->offset; /* where consuming started */
+            consumed++;
+            rc = sink_convert(st, msg, errstr, errstr_size);
+            p->batch_next = msg->offset + 1;
+            st->held = true;
         }
         rd_kafka_message_destroy(msg);
     }
@@ -1042,7 +1272,11 @@ static int sink_run(task_t *task, char *errstr, size_t errstr_size)
         if (st->failed)
             goto failed;
 
+        sink_nudge_join(st, now);
         int64_t timeout = st->next_commit - now;
+        if (!st->rebalanced && st->nudges >= 0 && st->nudges < SINK_NUDGES &&
+            st->nudge_at - now < timeout)
+            timeout = st->nudge_at - now;
         if (st->paused_for_retry && st->retry_at - now < timeout)
             timeout = st->retry_at - now;
         if (timeout > SINK_POLL_TIMEOUT_MS)
@@ -1116,6 +1350,18 @@ static void sink_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opa
              rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
+/* An integer setting of conf (librdkafka's effective value), or dflt. */
+static int64_t sink_conf_int(rd_kafka_conf_t *conf, const char *name, int64_t dflt)
+{
+    char text[64];
+    size_t size = sizeof text;
+    if (rd_kafka_conf_get(conf, name, text, &size) != RD_KAFKA_CONF_OK)
+        return dflt;
+    char *end = NULL;
+    long long v = strtoll(text, &end, 10);
+    return end != text && v > 0 ? v : dflt;
+}
+
 static void sink_free(sink_t *st)
 {
     if (!st)
@@ -1129,6 +1375,9 @@ static void sink_free(sink_t *st)
     pthread_mutex_destroy(&st->seek_lock);
     records_destroy(st->batch);
     free(st->msgs);
+    free(st->fifo);
+    if (st->subscription)
+        rd_kafka_topic_partition_list_destroy(st->subscription);
     free(st->hdrs);
     free(st);
 }
@@ -1140,8 +1389,11 @@ static int sink_init(task_t *task, char *errstr, size_t errstr_size)
     pthread_mutex_init(&st->seek_lock, NULL);
     atomic_init(&st->commit_requested, false);
     st->batch = records_new();
+    st->nudges = -1;
     st->max_poll_records = sink_max_poll_records(task);
-    st->msgs = mem_calloc(st->max_poll_records, sizeof *st->msgs);
+    st->msgs = mem_calloc(st->max_poll_records > SINK_DRAIN_CHUNK ? st->max_poll_records
+                                                                  : SINK_DRAIN_CHUNK,
+                          sizeof *st->msgs);
 
     size_t len = strlen(task->connector) + 64;
     char *group_id = mem_alloc(len);
@@ -1167,6 +1419,10 @@ static int sink_init(task_t *task, char *errstr, size_t errstr_size)
     free(client_id);
     if (!conf)
         goto fail;
+    /* The FIFO holds at most what librdkafka's queue would: fetching then
+     * pauses before librdkafka stops it on its own. */
+    st->fifo_max_msgs = (size_t)sink_conf_int(conf, "queued.min.messages", 100000);
+    st->fifo_max_bytes = (size_t)sink_conf_int(conf, "queued.max.messages.kbytes", 65536) * 1024;
     rd_kafka_conf_set_rebalance_cb(conf, sink_rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, sink_error_cb);
     rd_kafka_conf_set_opaque(conf, st);
@@ -1229,7 +1485,7 @@ static int sink_started(task_t *task, char *errstr, size_t errstr_size)
         return -1;
     }
     rd_kafka_resp_err_t err = rd_kafka_subscribe(st->rk, list);
-    rd_kafka_topic_partition_list_destroy(list);
+    st->subscription = list;
     if (err) {
         snprintf(errstr, errstr_size, "Could not subscribe to %s: %s",
                  pattern ? pattern : "the topics", rd_kafka_err2str(err));
@@ -1264,8 +1520,10 @@ static void sink_fini(task_t *task, bool failed)
     rd_kafka_topic_partition_list_destroy(opened);
 
     /* From here rebalance callbacks (served by the close) only unassign,
-     * and the other threads no longer reach the state. */
+     * and the other threads no longer reach the state. The client cannot
+     * be destroyed while a message it returned is alive. */
     st->closing = true;
+    sink_fifo_drop(st, NULL, 0);
     pthread_mutex_lock(&task->lock);
     task->kind = NULL;
     pthread_mutex_unlock(&task->lock);
