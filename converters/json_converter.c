@@ -37,6 +37,15 @@
 #include "json_writer.h"
 #include "lru.h"
 
+/* Envelope schemas remembered by their exact text (see jc_fast_schema). */
+#define JC_KNOWN_SCHEMAS 4
+
+typedef struct jc_known_schema {
+    char *text; /* NULL: an unused slot */
+    size_t len;
+    const sluice_schema_t *schema; /* referenced; NULL for "schema":null */
+} jc_known_schema_t;
+
 typedef struct json_conv {
     sluice_ctx_t *ctx;
     bool schemas_enable;
@@ -44,6 +53,10 @@ typedef struct json_conv {
     bool replace_null;    /* replace.null.with.default */
     lru_t *from_cache;    /* schema (referenced) → its JSON text */
     lru_t *to_cache;      /* JSON schema node (referenced) → schema */
+    bool known_enabled;   /* schemas are cached at all (schemas.cache.size > 0) */
+    jc_known_schema_t known[JC_KNOWN_SCHEMAS];
+    size_t known_next;     /* the slot replaced next */
+    sluice_buf_t *scratch; /* unescaped strings of the fast path */
 } json_conv_t;
 
 /* ---- places in the document ------------------------------------------------ */
@@ -1033,6 +1046,8 @@ static sluice_result_t jc_new(sluice_ctx_t *ctx, const sluice_config_t *config, 
     size_t capacity = cache_size > 0 ? (size_t)cache_size : 0;
     jc->from_cache = lru_new(capacity, &jc_from_cache_ops);
     jc->to_cache = lru_new(capacity, &jc_to_cache_ops);
+    jc->known_enabled = capacity > 0;
+    jc->scratch = sluice_buf_new();
     *self = jc;
     return SLUICE_OK;
 }
@@ -1057,6 +1072,11 @@ static void jc_destroy(void *self)
         return;
     lru_destroy(jc->from_cache);
     lru_destroy(jc->to_cache);
+    for (size_t i = 0; i < JC_KNOWN_SCHEMAS; i++) {
+        free(jc->known[i].text);
+        sluice_schema_unref(jc->known[i].schema);
+    }
+    sluice_buf_destroy(jc->scratch);
     free(jc);
 }
 
@@ -1090,6 +1110,164 @@ static sluice_result_t jc_from_connect(void *self, const char *topic, sluice_hea
     return SLUICE_OK;
 }
 
+/* ---- the fast path (json_reader.h) -------------------------------------------- */
+
+/*
+ * The schema of an envelope whose "schema" value is data[span]: one seen
+ * before with exactly these bytes, else built from them alone and
+ * remembered. Text parsed alone gives what it gives inside the envelope,
+ * except that the envelope adds a level of nesting and that the document's
+ * long numbers (jsonr_number_text) would include the schema's: such
+ * schemas are left to the jansson path. Returns 0 with *out (borrowed; NULL
+ * for "schema":null), or -1 to take the jansson path.
+ */
+static int jc_fast_schema(jc_cx_t *cx, const char *text, size_t len, const sluice_schema_t **out)
+{
+    json_conv_t *jc = cx->jc;
+    for (size_t i = 0; i < JC_KNOWN_SCHEMAS; i++) {
+        jc_known_schema_t *k = &jc->known[i];
+        if (k->text && k->len == len && memcmp(k->text, text, len) == 0) {
+            *out = k->schema;
+            return 0;
+        }
+    }
+    jsonr_doc_t doc = {0};
+    char why[256];
+    int rc = -1;
+    const sluice_schema_t *schema = NULL;
+    if (jsonr_parse(text, len, &doc, why, sizeof why) == 0 && doc.root &&
+        doc.max_depth < JSONR_MAX_DEPTH && doc.long_count == 0) {
+        jc_path_t root = {.step = JC_ROOT};
+        jc_path_t at_schema = JC_FIELD_OF(&root, "schema");
+        jsonr_doc_t *outer = cx->doc;
+        cx->doc = &doc;
+        rc = jc_read_schema(cx, doc.root, &at_schema, &schema);
+        cx->doc = outer;
+    }
+    jsonr_doc_clear(&doc);
+    if (rc < 0)
+        return -1;
+    jc_known_schema_t *k = &jc->known[jc->known_next];
+    jc->known_next = (jc->known_next + 1) % JC_KNOWN_SCHEMAS;
+    free(k->text);
+    sluice_schema_unref(k->schema);
+    k->text = conv_strndup(text, len);
+    k->len = len;
+    k->schema = schema;
+    *out = schema;
+    return 0;
+}
+
+/*
+ * Reads the payload data[0, len) (a value delimited inside the envelope)
+ * with schema as jc_read_value would inside the whole document: scalars of
+ * the primitive types directly, anything else through jansson on the
+ * payload's text alone. Returns 0 with *out, or -1 (nothing allocated) to
+ * take the jansson path, which also gives every error.
+ */
+static int jc_fast_payload(jc_cx_t *cx, const sluice_schema_t *schema, const char *text, size_t len,
+                           sluice_value_t **out)
+{
+    *out = NULL;
+    if (!schema)
+        return jsonr_fast_read(text, len, out) == JSONR_FAST_OK ? 0 : -1;
+    sluice_type_t type = sluice_schema_type(schema);
+    bool primitive = type != SLUICE_TYPE_ARRAY && type != SLUICE_TYPE_MAP &&
+                     type != SLUICE_TYPE_STRUCT && type != SLUICE_TYPE_BYTES;
+    if (!primitive || conv_logical_of(schema) != CONV_LOGICAL_NONE) {
+        jsonr_doc_t doc = {0};
+        char why[256];
+        int rc = -1;
+        if (jsonr_parse(text, len, &doc, why, sizeof why) == 0 && doc.root &&
+            doc.max_depth < JSONR_MAX_DEPTH) {
+            jc_path_t root = {.step = JC_ROOT};
+            jc_path_t at_payload = JC_FIELD_OF(&root, "payload");
+            cx->doc = &doc;
+            rc = jc_read_value(cx, schema, doc.root, &at_payload, out);
+            cx->doc = NULL;
+        }
+        jsonr_doc_clear(&doc);
+        return rc;
+    }
+
+    jsonr_scalar_t sc;
+    if (jsonr_fast_scalar(text, len, cx->jc->scratch, &sc) != JSONR_FAST_OK)
+        return -1;
+    if (sc.kind == JSONR_SCALAR_NULL) {
+        const sluice_value_t *def = sluice_schema_default(schema);
+        if (def && cx->jc->replace_null) {
+            *out = sluice_value_copy(def);
+            return 0;
+        }
+        return sluice_schema_is_optional(schema) ? 0 : -1;
+    }
+    bool integer = sc.kind == JSONR_SCALAR_INTEGER;
+    int64_t v = sc.integer;
+    switch (type) {
+    case SLUICE_TYPE_BOOLEAN:
+        if (sc.kind != JSONR_SCALAR_TRUE && sc.kind != JSONR_SCALAR_FALSE)
+            return -1;
+        *out = sluice_value_boolean(sc.kind == JSONR_SCALAR_TRUE);
+        return 0;
+    case SLUICE_TYPE_INT8:
+        if (!integer || v < INT8_MIN || v > INT8_MAX)
+            return -1;
+        *out = sluice_value_int8((int8_t)v);
+        return 0;
+    case SLUICE_TYPE_INT16:
+        if (!integer || v < INT16_MIN || v > INT16_MAX)
+            return -1;
+        *out = sluice_value_int16((int16_t)v);
+        return 0;
+    case SLUICE_TYPE_INT32:
+        if (!integer || v < INT32_MIN || v > INT32_MAX)
+            return -1;
+        *out = sluice_value_int32((int32_t)v);
+        return 0;
+    case SLUICE_TYPE_INT64:
+        if (!integer)
+            return -1;
+        *out = sluice_value_int64(v);
+        return 0;
+    case SLUICE_TYPE_FLOAT32:
+    case SLUICE_TYPE_FLOAT64: {
+        if (!integer && sc.kind != JSONR_SCALAR_REAL)
+            return -1;
+        double d = integer ? (double)v : sc.real;
+        *out =
+            type == SLUICE_TYPE_FLOAT32 ? sluice_value_float32((float)d) : sluice_value_float64(d);
+        return 0;
+    }
+    case SLUICE_TYPE_STRING:
+        if (sc.kind != JSONR_SCALAR_STRING)
+            return -1;
+        *out = sluice_value_string(sc.str, sc.str_len);
+        return 0;
+    default: return -1;
+    }
+}
+
+/* The whole of jc_to_connect's reading when the fast path can do it:
+ * returns 0 with *schema (a new reference) and *value, or -1. */
+static int jc_fast_to_connect(json_conv_t *jc, const char *data, size_t len,
+                              const sluice_schema_t **schema, sluice_value_t **value, char *errstr,
+                              size_t errstr_size)
+{
+    if (!jc->schemas_enable)
+        return jsonr_fast_read(data, len, value) == JSONR_FAST_OK ? 0 : -1;
+    jsonr_span_t schema_span, payload_span;
+    if (!jc->known_enabled ||
+        jsonr_split_envelope(data, len, &schema_span, &payload_span) != JSONR_FAST_OK)
+        return -1;
+    jc_cx_t cx = {.jc = jc, .errstr = errstr, .errstr_size = errstr_size};
+    const sluice_schema_t *known;
+    if (jc_fast_schema(&cx, data + schema_span.off, schema_span.len, &known) < 0 ||
+        jc_fast_payload(&cx, known, data + payload_span.off, payload_span.len, value) < 0)
+        return -1;
+    *schema = sluice_schema_ref(known);
+    return 0;
+}
+
 static sluice_result_t jc_to_connect(void *self, const char *topic, const sluice_headers_t *headers,
                                      const void *data, size_t len, const sluice_schema_t **schema,
                                      sluice_value_t **value, char *errstr, size_t errstr_size)
@@ -1101,6 +1279,8 @@ static sluice_result_t jc_to_connect(void *self, const char *topic, const sluice
     *value = NULL;
     if (!data)
         return SLUICE_OK; /* a tombstone */
+    if (jc_fast_to_connect(jc, data, len, schema, value, errstr, errstr_size) == 0)
+        return SLUICE_OK;
 
     jsonr_doc_t doc = {0};
     char why[512];

@@ -4,18 +4,71 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <sluice/value.h>
 
 #include "utf8.h"
 
+/* The bytes a JSON string may hold as they are: printable ASCII but '"'
+ * and '\\'. Returns how many of the first len bytes of s are such bytes,
+ * looking at sixteen (SSE2) or eight at a time. */
+static size_t jsonw_plain_run(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  backslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        /* A signed compare: bytes below 0x20 and from 0x80 up are "less". */
+        __m128i special =
+            _mm_or_si128(_mm_cmplt_epi8(v, space),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#else
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        /* A high bit per byte that is below 0x20, 0x80 or above, '"' or
+         * '\\' (each test may also flag bytes after such a byte, which the
+         * byte loop below sorts out). */
+        uint64_t special = ((w - ones * 0x20) | w | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        if (special)
+            break;
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char c = s[i];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+    }
+    return i;
+}
+
 void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)str;
+    size_t i = jsonw_plain_run(s, len);
+    if (i == len) {
+        /* The usual case: nothing to escape, one copy. */
+        char *dst = sluice_buf_reserve(out, len + 2);
+        dst[0] = '"';
+        memcpy(dst + 1, str, len);
+        dst[len + 1] = '"';
+        sluice_buf_commit(out, len + 2);
+        return;
+    }
     sluice_buf_putc(out, '"');
     size_t start = 0;
-    size_t i = 0;
     while (i < len) {
         unsigned char c = s[i];
         if (c >= 0x80) {
@@ -33,6 +86,7 @@ void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
         }
         if (c >= 0x20 && c != '"' && c != '\\') {
             i++;
+            i += jsonw_plain_run(s + i, len - i);
             continue;
         }
         sluice_buf_append(out, str + start, i - start);

@@ -517,8 +517,11 @@ error_handler_outcome_t error_handler_execute(error_handler_t *handler, error_ha
                                               char *errstr, size_t errstr_size)
 {
     char message[1024];
-    int64_t start = handler->hooks.clock(handler->hooks.time_opaque);
     int64_t timeout = handler->conf.retry_timeout_ms;
+    /* This runs several times per record: with errors.retry.timeout=0 (the
+     * default) nothing is ever retried, so the clock is not read at all. */
+    bool retries = timeout != 0;
+    int64_t start = retries ? handler->hooks.clock(handler->hooks.time_opaque) : 0;
     int64_t deadline = timeout < 0 || start > INT64_MAX - timeout ? INT64_MAX : start + timeout;
     bool exhausted = false;
     int attempt = 0;
@@ -534,6 +537,10 @@ error_handler_outcome_t error_handler_execute(error_handler_t *handler, error_ha
         atomic_fetch_add(&handler->record_failures, 1);
         if (result != SLUICE_RETRY)
             break; /* FATAL, or a value no step should return */
+        if (!retries) {
+            exhausted = true;
+            break;
+        }
         int64_t now = handler->hooks.clock(handler->hooks.time_opaque);
         if (now >= deadline || atomic_load(&handler->stopping)) {
             exhausted = true;
@@ -554,7 +561,10 @@ error_handler_outcome_t error_handler_execute(error_handler_t *handler, error_ha
     if (!message[0])
         snprintf(message, sizeof message, "%s operation failed without a message",
                  error_handler_stage_name(stage));
-    if (exhausted) {
+    if (exhausted && !retries) {
+        size_t len = strlen(message);
+        snprintf(message + len, sizeof message - len, " (not retried: errors.retry.timeout is 0)");
+    } else if (exhausted) {
         size_t len = strlen(message);
         int64_t elapsed = handler->hooks.clock(handler->hooks.time_opaque) - start;
         snprintf(message + len, sizeof message - len,

@@ -40,6 +40,10 @@ struct tracker_partition {
     tracker_partition_t *hnext;
     offset_tracker_record_t *head, *tail;
     offset_tracker_t *tracker;
+    /* The acknowledged run already taken off the head of the queue by
+     * part_compact: its last offset, and how many records it held. */
+    sluice_value_t *done_offset;
+    size_t done;
 };
 
 struct offset_tracker {
@@ -50,7 +54,8 @@ struct offset_tracker {
     tracker_partition_t *last; /* the previous add's partition: usually the next one's */
     offset_tracker_record_t *free_list;
     size_t nfree;
-    size_t pending;
+    size_t pending; /* added and not committed, the compacted ones included */
+    size_t done;    /* compacted and not committed (their records are released) */
     atomic_bool failed;
 };
 
@@ -83,7 +88,10 @@ static tracker_partition_t *part_find_or_add(offset_tracker_t *tracker,
         tracker->nbuckets = n;
     }
     p = mem_calloc(1, sizeof *p);
-    p->partition = sluice_value_copy(partition);
+    /* A shared partition cannot change: keeping a reference to it makes the
+     * next add of the same value a pointer comparison. */
+    p->partition =
+        value_is_shared(partition) ? sluice_value_ref(partition) : sluice_value_copy(partition);
     p->hash = hash;
     p->tracker = tracker;
     p->hnext = tracker->buckets[hash & (tracker->nbuckets - 1)];
@@ -103,6 +111,29 @@ static void record_release(offset_tracker_t *tracker, offset_tracker_record_t *r
     } else {
         free(rec);
     }
+}
+
+/*
+ * Takes the acknowledged records off the head of p's queue, keeping only
+ * the last one's offset (in p->done_offset) for the next committable. Run
+ * on every add, so a busy task holds its in-flight window, not everything
+ * acknowledged since the last offset flush (tens of seconds of records).
+ */
+static void part_compact(offset_tracker_t *tracker, tracker_partition_t *p)
+{
+    offset_tracker_record_t *rec;
+    while ((rec = p->head) &&
+           atomic_load_explicit(&rec->state, memory_order_acquire) == REC_ACKED) {
+        p->head = rec->next;
+        sluice_value_destroy(p->done_offset);
+        p->done_offset = rec->offset;
+        rec->offset = NULL;
+        p->done++;
+        tracker->done++;
+        record_release(tracker, rec);
+    }
+    if (!p->head)
+        p->tail = NULL;
 }
 
 /* ---- API ----------------------------------------------------------------- */
@@ -129,6 +160,7 @@ void offset_tracker_destroy(offset_tracker_t *tracker)
                 sluice_value_destroy(r->offset);
                 free(r);
             }
+            sluice_value_destroy(p->done_offset);
             sluice_value_destroy(p->partition);
             free(p);
         }
@@ -154,6 +186,7 @@ offset_tracker_record_t *offset_tracker_add(offset_tracker_t *tracker,
         rec = mem_alloc(sizeof *rec);
     }
     tracker_partition_t *p = part_find_or_add(tracker, partition);
+    part_compact(tracker, p);
     rec->next = NULL;
     rec->part = p;
     rec->offset = offset;
@@ -192,27 +225,20 @@ size_t offset_tracker_committable(offset_tracker_t *tracker, offset_store_entry_
         tracker_partition_t **pp = &tracker->buckets[i];
         while (*pp) {
             tracker_partition_t *p = *pp;
-            offset_tracker_record_t *last = NULL;
-            while (p->head &&
-                   atomic_load_explicit(&p->head->state, memory_order_acquire) == REC_ACKED) {
-                offset_tracker_record_t *rec = p->head;
-                p->head = rec->next;
-                if (last)
-                    record_release(tracker, last);
-                last = rec;
-                tracker->pending--;
-            }
-            if (!p->head)
-                p->tail = NULL;
-            if (last) {
+            part_compact(tracker, p);
+            if (p->done) {
                 if (p->partition) {
                     mem_grow((void **)entries, &cap, n + 1, sizeof **entries);
                     (*entries)[n].partition = sluice_value_copy(p->partition);
-                    (*entries)[n].offset = last->offset;
-                    last->offset = NULL;
+                    (*entries)[n].offset = p->done_offset;
                     n++;
+                } else {
+                    sluice_value_destroy(p->done_offset);
                 }
-                record_release(tracker, last);
+                p->done_offset = NULL;
+                tracker->pending -= p->done;
+                tracker->done -= p->done;
+                p->done = 0;
             }
             if (!p->head) {
                 /* Forget idle partitions, as Kafka does, so that a task
@@ -248,7 +274,7 @@ bool offset_tracker_has_failed(offset_tracker_t *tracker)
 size_t offset_tracker_allocated(offset_tracker_t *tracker)
 {
     pthread_mutex_lock(&tracker->lock);
-    size_t n = tracker->pending + tracker->nfree;
+    size_t n = tracker->pending - tracker->done + tracker->nfree;
     pthread_mutex_unlock(&tracker->lock);
     return n;
 }

@@ -15,11 +15,13 @@
  * record was not written, so no later offset may be committed over it);
  * restarting the task replays from the last committed offset.
  *
- * Memory: one small record per record in flight, queued per partition and
- * freed (or kept on a short free list) as soon as it is committed, so a task
- * runs in memory bounded by its in-flight window. add and ack are O(1);
- * committable is linear in the records it commits plus the partitions with
- * records in flight.
+ * Memory: one small record per record in flight, queued per partition.
+ * Each add first takes the acknowledged records off the head of its
+ * partition's queue, keeping only the newest offset of that run for the
+ * next commit, so a task runs in memory bounded by its in-flight window
+ * even with a long offset.flush.interval.ms. add and ack are O(1)
+ * amortised; committable is linear in the records it commits plus the
+ * partitions with records in flight.
  *
  * Threads: add, committable, pending and the stats may run concurrently
  * from any threads (one mutex); ack and fail take no lock and may run from
@@ -48,7 +50,8 @@ void offset_tracker_destroy(offset_tracker_t *tracker);
 
 /*
  * Registers the next polled record: partition is borrowed (copied when it is
- * new to the tracker), offset is taken (NULL is Kafka's null offset, which
+ * new to the tracker, or referenced when it is shared, see sluice_value_ref),
+ * offset is taken (NULL is Kafka's null offset, which
  * commits as a tombstone). A record with a NULL partition carries no offset
  * to commit; it is tracked only so that its handle can be acked like any
  * other. Returns the handle to ack or fail.

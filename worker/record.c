@@ -4,7 +4,9 @@
  * between the runtime and tasks.
  *
  * A record has a handful of headers at most, so headers sit in an array
- * embedded in the record and lookups by key are linear.
+ * embedded in the record and lookups by key are linear. The topic a record
+ * is made with is stored right after it, in the same allocation: sources
+ * make a record per line or row, and every malloc() shows.
  */
 #include <sluice/record.h>
 
@@ -27,7 +29,7 @@ struct sluice_headers {
 };
 
 struct sluice_record {
-    char *topic;
+    char *topic; /* record_topic_inline(record) until the topic is changed */
     int32_t partition;
     int32_t original_partition;
     sluice_timestamp_type_t timestamp_type;
@@ -130,10 +132,35 @@ void sluice_headers_clear(sluice_headers_t *headers)
 
 /* ---- records ------------------------------------------------------------ */
 
+/* Where a record keeps the topic it was made with. */
+static char *record_topic_inline(const sluice_record_t *record)
+{
+    return (char *)(record + 1);
+}
+
+static void record_free_topic(sluice_record_t *record)
+{
+    if (record->topic != record_topic_inline(record))
+        free(record->topic);
+}
+
+/* A record with every field zero but the topic (copied after it; NULL
+ * stays NULL). */
+static sluice_record_t *record_alloc(const char *topic)
+{
+    size_t len = topic ? strlen(topic) + 1 : 0;
+    sluice_record_t *record = mem_alloc(sizeof(*record) + len);
+    memset(record, 0, sizeof(*record));
+    if (topic) {
+        record->topic = record_topic_inline(record);
+        memcpy(record->topic, topic, len);
+    }
+    return record;
+}
+
 sluice_record_t *sluice_record_new(const char *topic)
 {
-    sluice_record_t *record = mem_calloc(1, sizeof(*record));
-    record->topic = mem_strdup(topic);
+    sluice_record_t *record = record_alloc(topic);
     record->partition = -1;
     record->original_partition = -1;
     record->timestamp = -1;
@@ -147,7 +174,7 @@ void sluice_record_destroy(sluice_record_t *record)
 {
     if (!record)
         return;
-    free(record->topic);
+    record_free_topic(record);
     free(record->original_topic);
     sluice_schema_unref(record->key_schema);
     sluice_schema_unref(record->value_schema);
@@ -164,9 +191,10 @@ sluice_record_t *sluice_record_copy(const sluice_record_t *record)
 {
     if (!record)
         return NULL;
-    sluice_record_t *copy = mem_alloc(sizeof(*copy));
+    sluice_record_t *copy = record_alloc(record->topic);
+    char *topic = copy->topic;
     *copy = *record;
-    copy->topic = mem_strdup(record->topic);
+    copy->topic = topic;
     copy->original_topic = mem_strdup(record->original_topic);
     sluice_schema_ref(record->key_schema);
     sluice_schema_ref(record->value_schema);
@@ -194,7 +222,7 @@ void sluice_record_set_topic(sluice_record_t *record, const char *topic)
     if (!record)
         return;
     char *copy = mem_strdup(topic); /* before the free: topic may be our own */
-    free(record->topic);
+    record_free_topic(record);
     record->topic = copy;
 }
 

@@ -22,6 +22,7 @@
 #include "record_list.h"
 #include "task.h"
 #include "topic_creation.h"
+#include "value_internal.h"
 
 #define SOURCE_LOGGER "WorkerSourceTask"
 
@@ -32,6 +33,12 @@
 #define SOURCE_POLL_RETRY_MS 100
 /* How long topic creation may take. */
 #define SOURCE_ADMIN_TIMEOUT_MS 30000
+/* How long the first record to a topic waits for the topic's metadata
+ * (Kafka's producer blocks up to max.block.ms, 60 s, in send()). */
+#define SOURCE_METADATA_TIMEOUT_MS 5000
+/* The topics whose metadata the loop waits for: beyond this many a source
+ * spreads over so many topics that it no longer pays. */
+#define SOURCE_PRIMED_MAX 64
 
 /* What a produced record carries to its delivery report, when the plugin
  * wants commit_record (otherwise the tracker handle itself is the opaque). */
@@ -48,9 +55,12 @@ typedef struct source_kind {
     sluice_buf_t *key_buf, *value_buf, *header_buf;
     bool commit_record; /* the plugin has commit_record: keep a copy per record */
     bool tolerate_all;
-    char *fatal;         /* a delivery failure that fails the task */
-    char *last_topic;    /* the last topic topic creation was asked about */
-    int64_t next_commit; /* when to commit offsets next (monotonic ms) */
+    char *fatal;                     /* a delivery failure that fails the task */
+    char *last_topic;                /* the topic of the last record sent */
+    rd_kafka_topic_t *rkt;           /* last_topic's handle (NULL: librdkafka refused the name) */
+    sluice_strmap_t *primed;         /* topics whose metadata was waited for (values unused) */
+    sluice_value_t *valid_partition; /* a shared source partition found valid (a reference) */
+    int64_t next_commit;             /* when to commit offsets next (monotonic ms) */
 } source_kind_t;
 
 /* ---- context hooks ---------------------------------------------------------- */
@@ -231,6 +241,57 @@ static error_handler_outcome_t source_convert(task_t *task, bool is_key, const c
         arg.converter->cls->name, task_from_connect, &arg, NULL, errstr, errstr_size);
 }
 
+/*
+ * Waits (bounded) until the producer knows topic's partitions. librdkafka
+ * asks for an unknown topic's metadata at once only when a broker
+ * connection is up; the first records of a task usually come before that,
+ * and then it waits for its one-second timer, with the queue full and the
+ * task stalled. A metadata request for the topic makes that a round trip
+ * (and has the broker auto-create the topic, as the first produce would).
+ */
+static void source_prime_topic(task_t *task, const char *topic, rd_kafka_topic_t *rkt)
+{
+    source_kind_t *sk = task->kind;
+    if (!rkt || sluice_strmap_get(sk->primed, topic) ||
+        sluice_strmap_count(sk->primed) >= SOURCE_PRIMED_MAX)
+        return;
+    sluice_strmap_set(sk->primed, topic, "");
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t err =
+        rd_kafka_metadata(sk->producer, 0, rkt, &md, SOURCE_METADATA_TIMEOUT_MS);
+    if (err)
+        log_debug(task->name, SOURCE_LOGGER,
+                  "No metadata for topic %s yet (%s): the producer will ask again", topic,
+                  rd_kafka_err2str(err));
+    if (md)
+        rd_kafka_metadata_destroy(md);
+}
+
+/* The record's topic differs from the last one's: creates it when topic
+ * creation is on, waits for its metadata, and keeps a handle to produce
+ * with (naming the topic per message costs librdkafka a lookup under its
+ * lock). Returns 0, or -1 with the task's trace in errstr. */
+static int source_new_topic(task_t *task, const char *topic, char *errstr, size_t errstr_size)
+{
+    source_kind_t *sk = task->kind;
+    if (topic_creation_enabled(sk->topics)) {
+        char why[1024];
+        if (topic_creation_ensure(sk->topics, sk->producer, topic, SOURCE_ADMIN_TIMEOUT_MS, why,
+                                  sizeof why)) {
+            snprintf(errstr, errstr_size, "org.apache.kafka.connect.errors.ConnectException: %s",
+                     why);
+            return -1;
+        }
+    }
+    if (sk->rkt)
+        rd_kafka_topic_destroy(sk->rkt); /* messages in flight hold their own reference */
+    sk->rkt = rd_kafka_topic_new(sk->producer, topic, NULL);
+    source_prime_topic(task, topic, sk->rkt);
+    free(sk->last_topic);
+    sk->last_topic = mem_strdup(topic);
+    return 0;
+}
+
 typedef enum send_result { SEND_OK = 0, SEND_STOPPED, SEND_FAILED } send_result_t;
 
 /*
@@ -245,8 +306,18 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
     rd_kafka_headers_t *hdrs = NULL;
     sluice_record_t *polled = sk->commit_record ? sluice_record_copy(record) : NULL;
 
-    if (!source_offset_map_valid(sluice_record_source_partition(record), "partition", errstr,
-                                 errstr_size) ||
+    /* A source that shares one partition value between its records has it
+     * checked once: a shared value cannot change. */
+    const sluice_value_t *src_partition = sluice_record_source_partition(record);
+    bool src_partition_valid = src_partition && src_partition == sk->valid_partition;
+    if (!src_partition_valid && value_is_shared(src_partition) &&
+        source_offset_map_valid(src_partition, "partition", errstr, errstr_size)) {
+        sluice_value_destroy(sk->valid_partition);
+        sk->valid_partition = sluice_value_ref(src_partition);
+        src_partition_valid = true;
+    }
+    if ((!src_partition_valid &&
+         !source_offset_map_valid(src_partition, "partition", errstr, errstr_size)) ||
         !source_offset_map_valid(sluice_record_source_offset(record), "offset", errstr,
                                  errstr_size)) {
         char why[1024];
@@ -276,7 +347,9 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
         out = source_convert(task, true, topic, record, sk->key_buf, errstr, errstr_size);
     if (out == ERROR_HANDLER_OK)
         out = source_convert(task, false, topic, record, sk->value_buf, errstr, errstr_size);
-    if (out == ERROR_HANDLER_OK) {
+    /* Most records have no headers: then there is nothing to convert, and
+     * the message goes out without a header list at all. */
+    if (out == ERROR_HANDLER_OK && sluice_headers_count(sluice_record_headers_const(record))) {
         source_headers_arg_t harg = {.task = task, .topic = topic, .record = record};
         out = error_handler_execute(task->errors, ERROR_HANDLER_STAGE_HEADER_CONVERTER,
                                     task->header_converter.cls->name, source_headers_op, &harg,
@@ -293,18 +366,11 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
         goto done;
     }
 
-    if (topic_creation_enabled(sk->topics) && (!sk->last_topic || strcmp(sk->last_topic, topic))) {
-        char why[1024];
-        if (topic_creation_ensure(sk->topics, sk->producer, topic, SOURCE_ADMIN_TIMEOUT_MS, why,
-                                  sizeof why)) {
-            snprintf(errstr, errstr_size, "org.apache.kafka.connect.errors.ConnectException: %s",
-                     why);
-            offset_tracker_fail(handle);
-            result = SEND_FAILED;
-            goto done;
-        }
-        free(sk->last_topic);
-        sk->last_topic = mem_strdup(topic);
+    if ((!sk->last_topic || strcmp(sk->last_topic, topic)) &&
+        source_new_topic(task, topic, errstr, errstr_size)) {
+        offset_tracker_fail(handle);
+        result = SEND_FAILED;
+        goto done;
     }
 
     void *opaque = handle;
@@ -319,16 +385,28 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
     int32_t partition = sluice_record_partition(record);
     bool null_key = sluice_buf_is_null(sk->key_buf), null_value = sluice_buf_is_null(sk->value_buf);
     for (;;) {
-        rd_kafka_resp_err_t err = rd_kafka_producev(
-            sk->producer, RD_KAFKA_V_TOPIC(topic),
-            RD_KAFKA_V_PARTITION(partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(null_key ? NULL : (void *)sluice_buf_data(sk->key_buf),
-                           null_key ? 0 : sluice_buf_len(sk->key_buf)),
-            RD_KAFKA_V_VALUE(null_value ? NULL : (void *)sluice_buf_data(sk->value_buf),
-                             null_value ? 0 : sluice_buf_len(sk->value_buf)),
-            RD_KAFKA_V_TIMESTAMP(ts < 0 ? 0 : ts), RD_KAFKA_V_HEADERS(hdrs),
-            RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        rd_kafka_vu_t vus[] = {
+            sk->rkt ? (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = sk->rkt}
+                    : (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
+            {.vtype = RD_KAFKA_VTYPE_PARTITION,
+             .u.i32 = partition < 0 ? RD_KAFKA_PARTITION_UA : partition},
+            {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+            {.vtype = RD_KAFKA_VTYPE_KEY,
+             .u.mem = {null_key ? NULL : (void *)sluice_buf_data(sk->key_buf),
+                       null_key ? 0 : sluice_buf_len(sk->key_buf)}},
+            {.vtype = RD_KAFKA_VTYPE_VALUE,
+             .u.mem = {null_value ? NULL : (void *)sluice_buf_data(sk->value_buf),
+                       null_value ? 0 : sluice_buf_len(sk->value_buf)}},
+            {.vtype = RD_KAFKA_VTYPE_TIMESTAMP, .u.i64 = ts < 0 ? 0 : ts},
+            {.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = hdrs},
+            {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = opaque},
+        };
+        rd_kafka_error_t *error = rd_kafka_produceva(sk->producer, vus, sizeof vus / sizeof *vus);
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (error) {
+            err = rd_kafka_error_code(error);
+            rd_kafka_error_destroy(error);
+        }
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             hdrs = NULL; /* the producer owns them now */
             break;
@@ -382,6 +460,7 @@ static int source_init(task_t *task, char *errstr, size_t errstr_size)
     sk->key_buf = sluice_buf_new();
     sk->value_buf = sluice_buf_new();
     sk->header_buf = sluice_buf_new();
+    sk->primed = sluice_strmap_new();
     sk->commit_record = task->cls->source_task->commit_record != NULL;
     sk->tolerate_all = task->errors_config.tolerance == ERROR_HANDLER_TOLERANCE_ALL;
     sk->next_commit = task_now_ms() + task->offset_flush_interval_ms;
@@ -509,6 +588,8 @@ static void source_fini(task_t *task, bool failed)
          * free envelopes) run before the tracker goes away. */
         rd_kafka_purge(sk->producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_poll(sk->producer, 0);
+        if (sk->rkt)
+            rd_kafka_topic_destroy(sk->rkt);
         rd_kafka_destroy(sk->producer);
     }
     (void)failed;
@@ -520,6 +601,8 @@ static void source_fini(task_t *task, bool failed)
     sluice_buf_destroy(sk->header_buf);
     free(sk->fatal);
     free(sk->last_topic);
+    sluice_strmap_destroy(sk->primed);
+    sluice_value_destroy(sk->valid_partition);
     free(sk);
     task->kind = NULL;
 }

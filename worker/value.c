@@ -6,10 +6,17 @@
  * built with one allocation: a string's or bytes' contents and a struct's
  * field slots sit right after the node. Maps keep their entries in insertion
  * order in an array and add a hash index only once they grow past a handful
- * of entries; small maps and structs are searched linearly.
+ * of entries; small maps and structs are searched linearly. A map made with
+ * sluice_value_map_new_sized (and every map copy) keeps its first entry
+ * array right after the node too.
+ *
+ * sluice_value_ref shares a node: the count of extra owners sits in the
+ * node's padding, so the node stays 32 bytes, and a node nobody shared
+ * (count 0) is freed without an atomic read-modify-write.
  */
 #include <sluice/value.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +27,8 @@
 /* The string or bytes contents live in their own malloc() block
  * (sluice_value_string_take) rather than after the node. */
 #define VALUE_F_EXTERNAL 0x01
+/* A map's entry array is the one made with the node (not malloc()ed apart). */
+#define VALUE_F_INLINE_ENTRIES 0x02
 
 /* Maps up to this size are searched linearly; beyond it they get an index. */
 #define VALUE_MAP_INDEX_MIN 16
@@ -30,9 +39,10 @@ typedef struct value_entry {
 } value_entry_t;
 
 struct sluice_value {
-    uint8_t type;       /* sluice_type_t */
-    uint8_t flags;      /* VALUE_F_* */
-    uint8_t index_bits; /* MAP: the index has 1 << index_bits slots (0: no index) */
+    uint8_t type;          /* sluice_type_t */
+    uint8_t flags;         /* VALUE_F_* */
+    uint8_t index_bits;    /* MAP: the index has 1 << index_bits slots (0: no index) */
+    _Atomic uint32_t refs; /* owners besides the first (sluice_value_ref) */
     union {
         int8_t i8;
         int16_t i16;
@@ -64,12 +74,39 @@ struct sluice_value {
     } u;
 };
 
+_Static_assert(sizeof(sluice_value_t) == 32, "a value node stays 32 bytes");
+
 static sluice_value_t *value_new(sluice_type_t type, size_t extra)
 {
     sluice_value_t *value = mem_alloc(sizeof(*value) + extra);
     memset(value, 0, sizeof(*value));
     value->type = (uint8_t)type;
     return value;
+}
+
+/* Containers are changed only by their single owner: changing a shared one
+ * would change it under every other owner, so that is a bug worth a stop. */
+static void value_check_unshared(const sluice_value_t *value, const char *what)
+{
+    if (atomic_load_explicit(&((sluice_value_t *)value)->refs, memory_order_relaxed)) {
+        fprintf(stderr, "sluice: %s: the value is shared (sluice_value_ref) and read-only\n", what);
+        abort();
+    }
+}
+
+sluice_value_t *sluice_value_ref(const sluice_value_t *value)
+{
+    if (!value)
+        return NULL;
+    sluice_value_t *shared = (sluice_value_t *)value;
+    atomic_fetch_add_explicit(&shared->refs, 1, memory_order_relaxed);
+    return shared;
+}
+
+bool value_is_shared(const sluice_value_t *value)
+{
+    return value &&
+           atomic_load_explicit(&((sluice_value_t *)value)->refs, memory_order_relaxed) != 0;
 }
 
 /* ---- primitives --------------------------------------------------------- */
@@ -258,6 +295,7 @@ void sluice_value_array_append(sluice_value_t *array, sluice_value_t *item)
         sluice_value_destroy(item);
         return;
     }
+    value_check_unshared(array, "sluice_value_array_append");
     mem_grow((void **)&array->u.array.items, &array->u.array.cap, array->u.array.count + 1,
              sizeof(sluice_value_t *));
     array->u.array.items[array->u.array.count++] = item;
@@ -280,6 +318,25 @@ const sluice_value_t *sluice_value_array_get(const sluice_value_t *array, size_t
 sluice_value_t *sluice_value_map_new(void)
 {
     return value_new(SLUICE_TYPE_MAP, 0);
+}
+
+/* A map whose entry array of cap slots is made with the node. */
+static sluice_value_t *map_new_inline(uint32_t cap)
+{
+    if (!cap)
+        return value_new(SLUICE_TYPE_MAP, 0);
+    sluice_value_t *map = value_new(SLUICE_TYPE_MAP, (size_t)cap * sizeof(value_entry_t));
+    map->flags = VALUE_F_INLINE_ENTRIES;
+    map->u.map.entries = (value_entry_t *)(map + 1);
+    map->u.map.cap = cap;
+    return map;
+}
+
+sluice_value_t *sluice_value_map_new_sized(size_t capacity)
+{
+    /* Beyond a few entries the saving is nil and the slack could be large. */
+    return map_new_inline(capacity > VALUE_MAP_INDEX_MIN ? VALUE_MAP_INDEX_MIN
+                                                         : (uint32_t)capacity);
 }
 
 /* Puts entry i into the index (which has room for it). */
@@ -335,6 +392,7 @@ void sluice_value_map_put(sluice_value_t *map, sluice_value_t *key, sluice_value
         sluice_value_destroy(value);
         return;
     }
+    value_check_unshared(map, "sluice_value_map_put");
     uint64_t hash =
         map->index_bits || map->u.map.count >= VALUE_MAP_INDEX_MIN ? value_hash(key) : 0;
     long found = map_find(map, key, hash);
@@ -352,7 +410,17 @@ void sluice_value_map_put(sluice_value_t *map, sluice_value_t *key, sluice_value
     uint32_t i = map->u.map.count;
     if (i == map->u.map.cap) {
         size_t cap = map->u.map.cap;
-        mem_grow((void **)&map->u.map.entries, &cap, (size_t)i + 1, sizeof(value_entry_t));
+        if (map->flags & VALUE_F_INLINE_ENTRIES) {
+            /* Outgrown the array made with the node: move to a malloc()ed one. */
+            value_entry_t *inline_entries = map->u.map.entries;
+            map->u.map.entries = NULL;
+            cap = 0;
+            mem_grow((void **)&map->u.map.entries, &cap, (size_t)i + 1, sizeof(value_entry_t));
+            memcpy(map->u.map.entries, inline_entries, (size_t)i * sizeof(value_entry_t));
+            map->flags &= (uint8_t)~VALUE_F_INLINE_ENTRIES;
+        } else {
+            mem_grow((void **)&map->u.map.entries, &cap, (size_t)i + 1, sizeof(value_entry_t));
+        }
         map->u.map.cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
     }
     map->u.map.entries[i].key = key;
@@ -443,6 +511,7 @@ int sluice_value_struct_put_at(sluice_value_t *st, size_t index, sluice_value_t 
         sluice_value_destroy(value);
         return -1;
     }
+    value_check_unshared(st, "sluice_value_struct_put");
     if (index >= st->u.st.count) {
         snprintf(errstr, errstr_size, "field index %zu is out of range (the struct has %zu fields)",
                  index, st->u.st.count);
@@ -501,6 +570,7 @@ sluice_value_t *sluice_value_struct_take_at(sluice_value_t *st, size_t index)
 {
     if (!st || st->type != SLUICE_TYPE_STRUCT || index >= st->u.st.count)
         return NULL;
+    value_check_unshared(st, "sluice_value_struct_take_at");
     sluice_value_t *value = st->u.st.fields[index];
     st->u.st.fields[index] = NULL;
     return value;
@@ -600,11 +670,9 @@ sluice_value_t *sluice_value_copy(const sluice_value_t *value)
         }
         return copy;
     case SLUICE_TYPE_MAP:
-        copy = sluice_value_map_new();
+        copy = map_new_inline(value->u.map.count);
         if (value->u.map.count) {
             uint32_t n = value->u.map.count;
-            copy->u.map.entries = mem_alloc((size_t)n * sizeof(value_entry_t));
-            copy->u.map.cap = n;
             for (uint32_t i = 0; i < n; i++) {
                 copy->u.map.entries[i].key = sluice_value_copy(value->u.map.entries[i].key);
                 copy->u.map.entries[i].value = sluice_value_copy(value->u.map.entries[i].value);
@@ -693,6 +761,11 @@ void sluice_value_destroy(sluice_value_t *value)
 {
     if (!value)
         return;
+    /* Another owner left: only the count changes. A count of 0 read here
+     * means no other owner exists, so none can take a reference meanwhile. */
+    if (atomic_load_explicit(&value->refs, memory_order_acquire) != 0 &&
+        atomic_fetch_sub_explicit(&value->refs, 1, memory_order_acq_rel) != 0)
+        return;
     switch ((sluice_type_t)value->type) {
     case SLUICE_TYPE_STRING:
     case SLUICE_TYPE_BYTES:
@@ -709,7 +782,8 @@ void sluice_value_destroy(sluice_value_t *value)
             sluice_value_destroy(value->u.map.entries[i].key);
             sluice_value_destroy(value->u.map.entries[i].value);
         }
-        free(value->u.map.entries);
+        if (!(value->flags & VALUE_F_INLINE_ENTRIES))
+            free(value->u.map.entries);
         free(value->u.map.index);
         break;
     case SLUICE_TYPE_STRUCT:

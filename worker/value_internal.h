@@ -11,4 +11,8 @@
  * Any thread. */
 uint64_t value_hash(const sluice_value_t *value);
 
+/* True when value has more than one owner (sluice_value_ref), and so will
+ * not change while a reference is held. Any thread. */
+bool value_is_shared(const sluice_value_t *value);
+
 #endif

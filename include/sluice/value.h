@@ -6,6 +6,15 @@
  * setters) take ownership of it; getters return borrowed pointers that stay
  * valid until the container changes or is destroyed.
  *
+ * A value that does not change can instead be shared: sluice_value_ref adds
+ * an owner, and each owner gives its reference up with sluice_value_destroy
+ * (stored values are given up by their container). While a value has more
+ * than one owner it is read-only: appending to, putting into or taking from
+ * it (or from a container inside it) is a bug and stops the process. A
+ * source that gives every record the same source partition shares one value
+ * instead of copying it per record. Do not share a record's key or value:
+ * transforms may change those in place.
+ *
  * Value types mirror schema types. Logical types use their underlying type:
  * a Date is an INT32 (days), a Time an INT32 (ms), a Timestamp an INT64 (ms)
  * and a Decimal BYTES holding the unscaled value in two's-complement
@@ -57,6 +66,11 @@ const sluice_value_t *sluice_value_array_get(const sluice_value_t *array, size_t
 
 /* An empty MAP. Entries keep insertion order. */
 sluice_value_t *sluice_value_map_new(void);
+
+/* An empty MAP with room for capacity entries made with it in one
+ * allocation (up to 16; a map grows past it as any other), for maps whose
+ * size is known, such as a source offset built per record. */
+sluice_value_t *sluice_value_map_new_sized(size_t capacity);
 
 /* Puts key → value, taking both. A key equal (sluice_value_equals) to an
  * existing one replaces that entry's value in place and frees the new key. */
@@ -126,11 +140,20 @@ const uint8_t *sluice_value_get_bytes(const sluice_value_t *value, size_t *len);
 /* A deep copy; NULL gives NULL. */
 sluice_value_t *sluice_value_copy(const sluice_value_t *value);
 
+/*
+ * Adds an owner to value and returns it (NULL gives NULL): the value is
+ * freed when its last owner destroys it, and is read-only until then (see
+ * the top of this file). Cheaper than a copy for a value many records carry
+ * unchanged. Any thread; owners may destroy their references concurrently.
+ */
+sluice_value_t *sluice_value_ref(const sluice_value_t *value);
+
 /* Deep equality of type and content; NULL equals NULL. Floats compare by bits,
  * so NaN equals the same NaN (as Java's Float.equals). */
 bool sluice_value_equals(const sluice_value_t *a, const sluice_value_t *b);
 
-/* Frees a value and everything it holds. NULL does nothing. */
+/* Frees a value and everything it holds, or, for a shared value, gives up
+ * one reference. NULL does nothing. */
 void sluice_value_destroy(sluice_value_t *value);
 
 /*

@@ -96,6 +96,10 @@ static void test_producer_defaults_and_layers(void)
     /* Kafka 32 MiB, not librdkafka's 1 GiB; Java's key hashing; Connect's acks */
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "queue.buffering.max.kbytes"), "32768");
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "partitioner"), "murmur2_random");
+    /* TCP_NODELAY, as Java clients: no delayed-ACK stalls on produce requests */
+    CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "socket.nagle.disable"), "true");
+    /* a bounded queue: memory stays near two batches of small records */
+    CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "queue.buffering.max.messages"), "20000");
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "acks"), "all");
     /* ordered retries through the idempotent producer */
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(p, "enable.idempotence"), "true");

@@ -274,11 +274,14 @@ static void test_retry_timeout_zero_means_no_retry(void)
     const sluice_result_t script[] = {SLUICE_RETRY, SLUICE_OK};
     fake_op_t op = {.script = script, .n_script = 2};
     /* Exhausted retries are tolerated in every stage, as in Kafka. */
+    char err[512];
     CU_ASSERT_EQUAL(error_handler_execute(h, ERROR_HANDLER_STAGE_TASK_PUT, "FileStreamSinkTask",
-                                          fake_op, &op, &consumed, NULL, 0),
+                                          fake_op, &op, &consumed, err, sizeof err),
                     ERROR_HANDLER_SKIP);
     CU_ASSERT_EQUAL(op.calls, 1);
     CU_ASSERT_EQUAL(f.time.n_sleeps, 0);
+    ASSERT_CONTAINS(err, "RetriableException: broker not available (not retried: "
+                         "errors.retry.timeout is 0)");
     error_handler_destroy(h);
 }
 

@@ -216,6 +216,59 @@ static void test_memory_bounded(void)
     offset_tracker_destroy(t);
 }
 
+/* A long offset flush interval: acknowledged records are let go as new ones
+ * come, so memory stays at the window without any committable(), and the
+ * commit still gets the newest offset. */
+static void test_memory_bounded_between_commits(void)
+{
+    enum { WINDOW = 500, TOTAL = 200000 };
+    offset_tracker_t *t = offset_tracker_new();
+    sluice_value_t *p = part("/a");
+    offset_tracker_record_t **win = calloc(WINDOW, sizeof *win);
+    size_t peak = 0;
+    for (int i = 0; i < TOTAL; i++) {
+        if (i >= WINDOW)
+            offset_tracker_ack(win[i % WINDOW]); /* the oldest in flight lands */
+        win[i % WINDOW] = offset_tracker_add(t, p, pos(i));
+        size_t alloc = offset_tracker_allocated(t);
+        if (alloc > peak)
+            peak = alloc;
+    }
+    CU_ASSERT(peak <= WINDOW + 1);
+    /* Not yet committed, so still pending. */
+    CU_ASSERT_EQUAL(offset_tracker_pending(t), TOTAL);
+    CU_ASSERT_EQUAL(take(t, "/a"), TOTAL - WINDOW - 1);
+    CU_ASSERT_EQUAL(offset_tracker_pending(t), WINDOW);
+    for (int i = 0; i < WINDOW; i++)
+        offset_tracker_ack(win[i]);
+    CU_ASSERT_EQUAL(take(t, "/a"), TOTAL - 1);
+    CU_ASSERT_EQUAL(offset_tracker_pending(t), 0);
+    sluice_value_destroy(p);
+    free(win);
+    offset_tracker_destroy(t);
+}
+
+/* A shared partition (one value every record of a source carries) is
+ * recognised and committed like an equal copy. */
+static void test_shared_partition(void)
+{
+    offset_tracker_t *t = offset_tracker_new();
+    sluice_value_t *p = part("/a");
+    offset_tracker_record_t *r[3];
+    for (int i = 0; i < 3; i++) {
+        sluice_value_t *ref = sluice_value_ref(p);
+        r[i] = offset_tracker_add(t, ref, pos(i));
+        sluice_value_destroy(ref); /* the record that carried it is gone */
+    }
+    sluice_value_destroy(p);
+    offset_tracker_ack(r[0]);
+    offset_tracker_ack(r[2]);
+    CU_ASSERT_EQUAL(take(t, "/a"), 0);
+    offset_tracker_ack(r[1]);
+    CU_ASSERT_EQUAL(take(t, "/a"), 2);
+    offset_tracker_destroy(t);
+}
+
 /* Acks from another thread, as librdkafka's delivery reports come, while
  * the task thread keeps adding and committing. */
 #define THREADED_TOTAL 200000
@@ -283,5 +336,7 @@ void test_register(void)
                {"failed delivery blocks its partition", test_failed_delivery_blocks},
                {"null partition and offset", test_null_partition_and_offset},
                {"memory bounded over 1,000,000 records", test_memory_bounded},
+               {"memory bounded between commits", test_memory_bounded_between_commits},
+               {"a shared partition", test_shared_partition},
                {"acks from another thread", test_acks_from_another_thread});
 }

@@ -4,8 +4,12 @@
 #include <sluice/value.h>
 
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -891,6 +895,129 @@ static void test_decimal_round_trip(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* ---- shared values and sized maps ---------------------------------------- */
+
+/* A shared value lives until its last owner lets go, wherever it is stored. */
+static void test_shared_lifetime(void)
+{
+    sluice_value_t *part = sluice_value_map_new();
+    sluice_value_map_put_str(part, "filename", sluice_value_cstring("/var/log/a"));
+    sluice_value_t *expected = sluice_value_copy(part);
+
+    sluice_value_t *a = sluice_value_ref(part);
+    CU_ASSERT_PTR_EQUAL(a, part);
+    sluice_value_t *holder = sluice_value_array_new();
+    sluice_value_array_append(holder, sluice_value_ref(part));
+    sluice_value_destroy(part); /* the first owner leaves */
+    CU_ASSERT(sluice_value_equals(a, expected));
+    sluice_value_destroy(holder); /* gives up the array's reference */
+    CU_ASSERT(sluice_value_equals(a, expected));
+    /* A copy is a new, unshared tree: it can change. */
+    sluice_value_t *copy = sluice_value_copy(a);
+    sluice_value_map_put_str(copy, "extra", sluice_value_int32(1));
+    CU_ASSERT_EQUAL(sluice_value_map_count(copy), 2);
+    CU_ASSERT_EQUAL(sluice_value_map_count(a), 1);
+    sluice_value_destroy(copy);
+    sluice_value_destroy(a); /* the last owner frees it (ASan checks) */
+    sluice_value_destroy(expected);
+    CU_ASSERT_PTR_NULL(sluice_value_ref(NULL));
+}
+
+/* A shared key in many maps, as a source does for its offsets' field name. */
+static void test_shared_key_in_maps(void)
+{
+    sluice_value_t *key = sluice_value_cstring("position");
+    sluice_value_t *maps[100];
+    for (int i = 0; i < 100; i++) {
+        maps[i] = sluice_value_map_new_sized(1);
+        sluice_value_map_put(maps[i], sluice_value_ref(key), sluice_value_int64(i));
+    }
+    for (int i = 0; i < 100; i++) {
+        CU_ASSERT_EQUAL(sluice_value_get_int64(sluice_value_map_get_str(maps[i], "position")), i);
+        sluice_value_destroy(maps[i]);
+    }
+    CU_ASSERT_STRING_EQUAL(sluice_value_get_string(key, NULL), "position");
+    sluice_value_destroy(key);
+}
+
+#define SHARED_THREADS 4
+#define SHARED_REFS 20000
+
+static void *shared_release(void *arg)
+{
+    sluice_value_t **refs = arg;
+    for (int i = 0; i < SHARED_REFS; i++)
+        sluice_value_destroy(refs[i]);
+    return NULL;
+}
+
+/* Owners on several threads let go at once: freed exactly once. */
+static void test_shared_threads(void)
+{
+    sluice_value_t *v = sluice_value_cstring("shared across threads");
+    sluice_value_t **refs = calloc((size_t)SHARED_THREADS * SHARED_REFS, sizeof *refs);
+    for (int i = 0; i < SHARED_THREADS * SHARED_REFS; i++)
+        refs[i] = sluice_value_ref(v);
+    sluice_value_destroy(v); /* only the threads' references are left */
+    pthread_t th[SHARED_THREADS];
+    for (int t = 0; t < SHARED_THREADS; t++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[t], NULL, shared_release, refs + t * SHARED_REFS),
+                              0);
+    for (int t = 0; t < SHARED_THREADS; t++)
+        pthread_join(th[t], NULL);
+    free(refs); /* LeakSanitizer reports the string if the count went wrong */
+}
+
+/* Changing a shared value would change it for every owner: the process stops. */
+static void test_shared_is_read_only(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(STDERR_FILENO);
+        sluice_value_t *m = sluice_value_map_new();
+        sluice_value_t *other = sluice_value_ref(m);
+        (void)other;
+        sluice_value_map_put_str(m, "k", sluice_value_int32(1));
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
+/* A sized map behaves as any map, before and after outgrowing its room. */
+static void test_map_sized(void)
+{
+    sluice_value_t *m = sluice_value_map_new_sized(2);
+    CU_ASSERT_EQUAL(sluice_value_type(m), SLUICE_TYPE_MAP);
+    CU_ASSERT_EQUAL(sluice_value_map_count(m), 0);
+    sluice_value_map_put_str(m, "a", sluice_value_int32(1));
+    sluice_value_map_put_str(m, "b", sluice_value_int32(2));
+    sluice_value_map_put_str(m, "a", sluice_value_int32(10)); /* replaces in place */
+    CU_ASSERT_EQUAL(sluice_value_map_count(m), 2);
+    for (int i = 0; i < 40; i++) { /* past the room, and past the index threshold */
+        char k[16];
+        snprintf(k, sizeof k, "k%d", i);
+        sluice_value_map_put_str(m, k, sluice_value_int32(i));
+    }
+    CU_ASSERT_EQUAL(sluice_value_map_count(m), 42);
+    CU_ASSERT_EQUAL(sluice_value_get_int32(sluice_value_map_get_str(m, "a")), 10);
+    CU_ASSERT_EQUAL(sluice_value_get_int32(sluice_value_map_get_str(m, "k39")), 39);
+    CU_ASSERT_STRING_EQUAL(sluice_value_get_string(sluice_value_map_key_at(m, 1), NULL), "b");
+    sluice_value_t *c = sluice_value_copy(m);
+    CU_ASSERT(sluice_value_equals(c, m));
+    sluice_value_map_put_str(c, "more", NULL); /* a copy made in one block grows too */
+    CU_ASSERT_EQUAL(sluice_value_map_count(c), 43);
+    sluice_value_destroy(c);
+    sluice_value_destroy(m);
+    sluice_value_t *empty = sluice_value_map_new_sized(0);
+    sluice_value_map_put_str(empty, "x", sluice_value_boolean(true));
+    CU_ASSERT(sluice_value_get_boolean(sluice_value_map_get_str(empty, "x")));
+    sluice_value_destroy(empty);
+}
+
 void test_register(void)
 {
     TEST_SUITE("value", {"primitives", test_primitives}, {"strings and bytes", test_strings_bytes},
@@ -898,6 +1025,11 @@ void test_register(void)
                {"map large", test_map_large}, {"struct", test_struct},
                {"copy is deep", test_copy_deep}, {"equals", test_equals},
                {"validate ok", test_validate_ok}, {"validate errors", test_validate_errors});
+    TEST_SUITE("value_shared", {"lives until the last owner", test_shared_lifetime},
+               {"a shared key in many maps", test_shared_key_in_maps},
+               {"owners on many threads", test_shared_threads},
+               {"a shared value is read-only", test_shared_is_read_only},
+               {"sized maps", test_map_sized});
     TEST_SUITE("decimal", {"to_string", test_decimal_to_string},
                {"from_string", test_decimal_from_string}, {"round trip", test_decimal_round_trip});
 }
