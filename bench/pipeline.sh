@@ -49,7 +49,9 @@ done
 
 # run NAME SCHEMAS: one pipeline; prints a Markdown table row.
 run() {
-    local name=$1 schemas=$2 dir="$work/$1"
+    # The directory is named after the schemas setting: a comma in it would
+    # split log.dirs (a list) and the two runs would share the broker's data.
+    local name=$1 schemas=$2 dir="$work/schemas-$2"
     mkdir -p "$dir"
     local port rest
     port=$(free_port)
