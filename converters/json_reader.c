@@ -417,6 +417,21 @@ static bool jf_string(jsonr_fast_t *f, const char **str, size_t *len)
     size_t start = f->i + 1;
     size_t i = start;
     for (;;) {
+        /* Eight plain bytes at a time: none a quote, a backslash, a
+         * control character or part of a multi-byte sequence. */
+        while (f->len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ULL;
+            const uint64_t highs = 0x8080808080808080ULL;
+            uint64_t quote = w ^ (ones * '"');
+            uint64_t backslash = w ^ (ones * '\\');
+            uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                               (w - ones * 0x20) | w;
+            if (special & highs)
+                break;
+            i += 8;
+        }
         if (i >= f->len)
             return false;
         unsigned char c = s[i];

@@ -53,12 +53,17 @@ enum { CC_P = 1 << CLIENT_PRODUCER, CC_C = 1 << CLIENT_CONSUMER, CC_A = 1 << CLI
  *
  * Consumers take Connect's enable.auto.commit=false and
  * auto.offset.reset=earliest (Worker's baseConsumerConfigs). librdkafka
- * prefetches up to queued.max.messages.kbytes (64 MiB) into its queue, and
- * its fetcher checks that bound per partition queue (librdkafka issue
- * #4137) while one Fetch response may bring fetch.max.bytes (50 MiB) on top:
- * each sink task could hold well over 100 MiB it has not asked for yet. 16
- * MiB for both keeps a task near Java's own per-fetch bound while a fetch
- * still carries many batches of the default 1 MiB per partition.
+ * prefetches up to queued.min.messages (100,000) or queued.max.messages.kbytes
+ * (64 MiB) into its queue, and one Fetch response may bring fetch.max.bytes
+ * (50 MiB) on top: each sink task could hold well over 100 MiB it has not
+ * asked for yet (a queued message costs librdkafka a few hundred bytes
+ * besides its payload). A sink task keeps a queue of its own within the same
+ * two limits and pauses fetching at them (sink_task.c), so together they
+ * bound a task to about twice those plus one response: 10,000 messages or
+ * 4 MiB is a few milliseconds of work at a million records a second, several
+ * fetch responses of the default 1 MiB per partition, and measured as fast
+ * as the larger limits. fetch.max.bytes stays at 16 MiB, many partitions'
+ * worth of batches per request.
  */
 typedef struct cc_pair {
     const char *key;
@@ -77,11 +82,9 @@ static const cc_pair_t cc_producer_defaults[] = {
 };
 
 static const cc_pair_t cc_consumer_defaults[] = {
-    {"enable.auto.commit", "false"},
-    {"auto.offset.reset", "earliest"},
-    {"queued.max.messages.kbytes", "16384"},
-    {"fetch.max.bytes", "16777216"},
-    {NULL, NULL},
+    {"enable.auto.commit", "false"},  {"auto.offset.reset", "earliest"},
+    {"queued.min.messages", "10000"}, {"queued.max.messages.kbytes", "4096"},
+    {"fetch.max.bytes", "16777216"},  {NULL, NULL},
 };
 
 /* The only keys the Principal policy lets a connector override

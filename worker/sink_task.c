@@ -69,8 +69,8 @@
 
 /* sink_nudge_join: how many subscribes, the first this long after the
  * error, each later one twice as long after the previous one. */
-#define SINK_NUDGES 4
-#define SINK_NUDGE_FIRST_MS 100
+#define SINK_NUDGES 6
+#define SINK_NUDGE_FIRST_MS 20
 
 /* The most messages one consume call moves into the FIFO. */
 #define SINK_DRAIN_CHUNK 1024
@@ -663,11 +663,6 @@ static void sink_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     sink_t *st = opaque;
     task_t *task = st->task;
     bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
-    /* The consume call that serves this returns right after it, with only
-     * messages taken before it: sink_drain then keeps those of partitions
-     * still assigned, and no later assignment can mix with them. */
-    if (!st->closing)
-        rd_kafka_yield(rk);
     st->rebalanced = true;
     rd_kafka_error_t *error = NULL;
     rd_kafka_resp_err_t aerr = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -1069,10 +1064,13 @@ static void sink_arm_nudge(sink_t *st, rd_kafka_resp_err_t err)
 /*
  * Moves every message librdkafka has fetched into the FIFO, first waiting
  * up to timeout_ms for one when there is none. Rebalance callbacks run
- * inside (each one ends the consume call that served it), so a message is
- * kept only when its partition is still assigned once the call returns.
- * Consumer errors are handled here. Returns 0, or -1 with the trace in
- * errstr.
+ * inside, so a message is kept only when its partition is still assigned
+ * once the call returns (a revoked partition's messages that the call took
+ * before the revocation are dropped; should the same call also see it
+ * assigned again, which takes a group round trip, they stay, and the new
+ * assignment's records from the committed offset on follow them: at least
+ * once). Consumer errors are handled here. Returns 0, or -1 with the trace
+ * in errstr.
  */
 static int sink_drain(sink_t *st, int timeout_ms, char *errstr, size_t errstr_size)
 {

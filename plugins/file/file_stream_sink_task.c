@@ -163,7 +163,9 @@ static sluice_result_t file_sink_put(void *self, const sluice_records_t *records
                                      size_t errstr_size)
 {
     file_sink_task_t *t = self;
-    for (size_t i = 0; i < sluice_records_count(records); i++) {
+    bool trace = sluice_log_enabled(t->ctx, SLUICE_LOG_TRACE);
+    size_t count = sluice_records_count(records);
+    for (size_t i = 0; i < count; i++) {
         const sluice_record_t *record = sluice_records_at(records, i);
         const sluice_value_t *value = sluice_record_value(record);
         const char *line;
@@ -176,7 +178,7 @@ static sluice_result_t file_sink_put(void *self, const sluice_records_t *records
             line = sluice_buf_data(t->text);
             len = sluice_buf_len(t->text);
         }
-        if (sluice_log_enabled(t->ctx, SLUICE_LOG_TRACE))
+        if (trace)
             sluice_log(t->ctx, SLUICE_LOG_TRACE, "Writing line to %s: %.*s", file_sink_name(t),
                        (int)(len > 1024 ? 1024 : len), line);
         if (t->len + len + 1 > FILE_SINK_BUF_SIZE &&

@@ -134,7 +134,8 @@ static void test_user_beats_sluice_defaults(void)
         client_config_props(wc, NULL, CLIENT_CONSUMER, NULL, "x", errstr, sizeof errstr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "fetch.max.bytes"), "1048576");
-    CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "queued.max.messages.kbytes"), "16384");
+    CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "queued.max.messages.kbytes"), "4096");
+    CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "queued.min.messages"), "10000");
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "enable.auto.commit"), "false");
     CU_ASSERT_STRING_EQUAL(sluice_strmap_get(c, "auto.offset.reset"), "earliest");
     sluice_strmap_destroy(c);

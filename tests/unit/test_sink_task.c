@@ -138,6 +138,35 @@ static void produce_range(const char *topic, int partitions, const char *prefix,
     free(values);
 }
 
+/* Produces JSON strings "<prefix>-<i>" for i in [0, n) to partition 0 of
+ * topic, in record batches of at most per_batch records. */
+static void produce_batched(const char *topic, const char *prefix, int n, int per_batch)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    char why[256];
+    char batch[16];
+    snprintf(batch, sizeof batch, "%d", per_batch);
+    CU_ASSERT_FATAL(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, why, sizeof why) ==
+                    RD_KAFKA_CONF_OK);
+    rd_kafka_conf_set(conf, "log_level", "3", why, sizeof why);
+    CU_ASSERT_FATAL(rd_kafka_conf_set(conf, "batch.num.messages", batch, why, sizeof why) ==
+                    RD_KAFKA_CONF_OK);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof why);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rk);
+    for (int i = 0; i < n; i++) {
+        char value[64];
+        snprintf(value, sizeof value, "\"%s-%d\"", prefix, i);
+        rd_kafka_resp_err_t err =
+            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_VALUE(value, strlen(value)), RD_KAFKA_V_END);
+        CU_ASSERT_EQUAL_FATAL(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+        rd_kafka_poll(rk, 0);
+    }
+    CU_ASSERT_EQUAL(rd_kafka_flush(rk, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(rk);
+}
+
 /* The lines of a file (NULL-terminated, caller frees), *count set. */
 static char **read_lines(const char *path, size_t *count)
 {
@@ -685,6 +714,79 @@ static void test_topics_regex(void)
     connector_config_destroy(cc);
 }
 
+/* Asserts that path holds "<prefix>-<i>" for i in [0, n), in that order. */
+static void assert_in_order(const char *path, const char *prefix, int n)
+{
+    size_t count;
+    char **lines = read_lines(path, &count);
+    CU_ASSERT_EQUAL(count, (size_t)n);
+    int wrong = 0;
+    for (size_t i = 0; lines[i]; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s-%zu", prefix, i);
+        if (strcmp(lines[i], want) != 0 && wrong++ == 0)
+            fprintf(stderr, "\n  line %zu is %s, not %s\n", i, lines[i], want);
+    }
+    CU_ASSERT_EQUAL(wrong, 0);
+    free_lines(lines);
+}
+
+/*
+ * The task's own queue is bounded by queued.min.messages: here 40 records,
+ * a hundredth of the topic, fetched a few batches at a time, so fetching is
+ * paused and resumed over and over (and once more by a pause of the task).
+ * Every record still arrives once and in order, and without the fetcher's
+ * one-second sleeps (librdkafka stops fetching at that bound and waits a
+ * second before it looks again) that would make this take minutes.
+ */
+static void test_small_queue_keeps_every_record_in_order(void)
+{
+    const char *topic = "flow";
+    const char *file = path_in_dir("flow.txt");
+    create_topic(topic, 1);
+    produce_batched(topic, "f", 4000, 20);
+
+    const char *extra[] = {"consumer.override.queued.min.messages",
+                           "40",
+                           "consumer.override.queued.max.messages.kbytes",
+                           "1",
+                           "consumer.override.max.partition.fetch.bytes",
+                           "256",
+                           "consumer.override.max.poll.records",
+                           "7",
+                           NULL};
+    connector_config_t *cc = sink_config("flow-sink", topic, file, extra);
+    task_t *task = start_task(cc);
+    CU_ASSERT(wait_lines(file, 1000) >= 1000);
+    task_pause(task);
+    CU_ASSERT_EQUAL(wait_state(task, WORKER_STATE_PAUSED), WORKER_STATE_PAUSED);
+    sleep_ms(300);
+    task_resume(task);
+    CU_ASSERT_EQUAL(wait_lines(file, 4000), 4000);
+    CU_ASSERT_TRUE(wait_committed_at_end("connect-flow-sink", topic, 1));
+    CU_ASSERT_EQUAL(stop_task(task, NULL), WORKER_STATE_UNASSIGNED);
+    assert_in_order(file, "f", 4000);
+    connector_config_destroy(cc);
+}
+
+/* A task subscribed to a topic that does not exist yet reads it once it
+ * is created (and once only, however often it subscribed meanwhile). */
+static void test_topic_created_after_subscribing(void)
+{
+    const char *topic = "late";
+    const char *file = path_in_dir("late.txt");
+    connector_config_t *cc = sink_config("late-sink", topic, file, NULL);
+    task_t *task = start_task(cc);
+    sleep_ms(200);
+    create_topic(topic, 1);
+    produce_range(topic, 1, "t", 0, 20);
+    CU_ASSERT_EQUAL(wait_lines(file, 20), 20);
+    CU_ASSERT_TRUE(wait_committed_at_end("connect-late-sink", topic, 1));
+    CU_ASSERT_EQUAL(stop_task(task, NULL), WORKER_STATE_UNASSIGNED);
+    assert_each_once(file, "t", 20);
+    connector_config_destroy(cc);
+}
+
 void test_register(void)
 {
     CU_pSuite s = CU_add_suite("sink_task", suite_init, suite_clean);
@@ -700,4 +802,8 @@ void test_register(void)
     CU_add_test(s, "pre_commit lowers the committed offsets", test_pre_commit_lowers_offsets);
     CU_add_test(s, "a seek in open sets where consumption starts", test_seek_in_open);
     CU_add_test(s, "topics.regex matches whole names", test_topics_regex);
+    CU_add_test(s, "a small queue keeps every record, in order",
+                test_small_queue_keeps_every_record_in_order);
+    CU_add_test(s, "a topic created after subscribing is read",
+                test_topic_created_after_subscribing);
 }
