@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "plugin_registry.h"
+#include "topic_creation.h"
 
 #define TASK_LOGGER "WorkerTask"
 
@@ -367,58 +368,25 @@ static void task_dlq_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, vo
  * cannot give (3 on a single broker) falls back to the broker's default. */
 static void task_dlq_create_topic(task_t *task)
 {
+    const char *topic = task->errors_config.dlq_topic;
     int rf = sluice_config_get_int(connector_config_values(task->cc),
                                    "errors.deadletterqueue.topic.replication.factor");
-    for (int attempt = 0; attempt < 2; attempt++) {
-        char why[256];
-        rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(task->errors_config.dlq_topic, 1,
-                                                        attempt ? -1 : rf, why, sizeof why);
-        if (!nt) {
-            log_warn(task->name, TASK_LOGGER, "Dead letter queue topic %s: %s",
-                     task->errors_config.dlq_topic, why);
-            return;
-        }
-        rd_kafka_queue_t *q = rd_kafka_queue_new(task->dlq_producer);
-        rd_kafka_AdminOptions_t *opts =
-            rd_kafka_AdminOptions_new(task->dlq_producer, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-        rd_kafka_AdminOptions_set_request_timeout(opts, TASK_DLQ_TIMEOUT_MS, why, sizeof why);
-        rd_kafka_CreateTopics(task->dlq_producer, &nt, 1, opts, q);
-        rd_kafka_event_t *ev = rd_kafka_queue_poll(q, TASK_DLQ_TIMEOUT_MS + 1000);
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-        const char *msg = "timed out";
-        if (ev) {
-            err = rd_kafka_event_error(ev);
-            msg = rd_kafka_event_error_string(ev);
-            const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);
-            size_t n = 0;
-            const rd_kafka_topic_result_t **topics =
-                res ? rd_kafka_CreateTopics_result_topics(res, &n) : NULL;
-            if (!err && n == 1) {
-                err = rd_kafka_topic_result_error(topics[0]);
-                msg = rd_kafka_topic_result_error_string(topics[0]);
-            }
-        }
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-            if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
-                log_info(task->name, TASK_LOGGER, "Created dead letter queue topic %s",
-                         task->errors_config.dlq_topic);
-            attempt = 2;
-        } else if (err == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR && attempt == 0) {
-            log_warn(task->name, TASK_LOGGER,
-                     "Dead letter queue topic %s: replication factor %d is more than the cluster "
-                     "has; using the broker's default",
-                     task->errors_config.dlq_topic, rf);
-        } else {
-            log_warn(task->name, TASK_LOGGER, "Could not create dead letter queue topic %s: %s",
-                     task->errors_config.dlq_topic, msg ? msg : rd_kafka_err2str(err));
-            attempt = 2;
-        }
-        if (ev)
-            rd_kafka_event_destroy(ev);
-        rd_kafka_AdminOptions_destroy(opts);
-        rd_kafka_NewTopic_destroy(nt);
-        rd_kafka_queue_destroy(q);
+    char why[512];
+    rd_kafka_resp_err_t err = topic_creation_create(task->dlq_producer, topic, 1, rf, NULL,
+                                                    TASK_DLQ_TIMEOUT_MS, why, sizeof why);
+    if (err == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR) {
+        log_warn(task->name, TASK_LOGGER,
+                 "Dead letter queue topic %s: replication factor %d is more than the cluster "
+                 "has; using the broker's default",
+                 topic, rf);
+        err = topic_creation_create(task->dlq_producer, topic, 1, -1, NULL, TASK_DLQ_TIMEOUT_MS,
+                                    why, sizeof why);
     }
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        log_info(task->name, TASK_LOGGER, "Created dead letter queue topic %s", topic);
+    else if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+        log_warn(task->name, TASK_LOGGER, "Could not create dead letter queue topic %s: %s", topic,
+                 why);
 }
 
 static bool task_dlq_send(void *opaque, const error_handler_dlq_record_t *rec, char *errstr,

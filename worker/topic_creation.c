@@ -393,33 +393,30 @@ const char *topic_creation_group_for(const topic_creation_t *tc, const char *top
 
 /* ---- creating -------------------------------------------------------------- */
 
-int topic_creation_ensure(topic_creation_t *tc, rd_kafka_t *rk, const char *topic, int timeout_ms,
-                          char *errstr, size_t errstr_size)
+rd_kafka_resp_err_t topic_creation_create(rd_kafka_t *rk, const char *topic, int partitions,
+                                          int replication_factor, const sluice_strmap_t *configs,
+                                          int timeout_ms, char *errstr, size_t errstr_size)
 {
-    if (!topic_creation_enabled(tc) || sluice_strmap_get(tc->handled, topic))
-        return 0;
-    const tc_group_t *g = tc_find(tc, topic);
-    char why[512] = "";
-    int rc = -1;
+    rd_kafka_resp_err_t rc = RD_KAFKA_RESP_ERR__FAIL;
     rd_kafka_AdminOptions_t *options = NULL;
     rd_kafka_queue_t *queue = NULL;
     rd_kafka_event_t *ev = NULL;
     rd_kafka_NewTopic_t *nt =
-        rd_kafka_NewTopic_new(topic, g->partitions, g->replication_factor, why, sizeof why);
+        rd_kafka_NewTopic_new(topic, partitions, replication_factor, errstr, errstr_size);
     if (!nt)
         goto out;
-    for (size_t i = 0; i < sluice_strmap_count(g->configs); i++) {
-        rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(
-            nt, sluice_strmap_key_at(g->configs, i), sluice_strmap_value_at(g->configs, i));
+    for (size_t i = 0; configs && i < sluice_strmap_count(configs); i++) {
+        rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(nt, sluice_strmap_key_at(configs, i),
+                                                               sluice_strmap_value_at(configs, i));
         if (err) {
-            snprintf(why, sizeof why, "%s: %s", sluice_strmap_key_at(g->configs, i),
+            snprintf(errstr, errstr_size, "%s: %s", sluice_strmap_key_at(configs, i),
                      rd_kafka_err2str(err));
             goto out;
         }
     }
     options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    if (rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, why, sizeof why) ||
-        rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms, why, sizeof why))
+    if (rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr, errstr_size) ||
+        rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms, errstr, errstr_size))
         goto out;
     queue = rd_kafka_queue_new(rk);
     rd_kafka_CreateTopics(rk, &nt, 1, options, queue);
@@ -427,11 +424,13 @@ int topic_creation_ensure(topic_creation_t *tc, rd_kafka_t *rk, const char *topi
      * covers its scheduling */
     ev = rd_kafka_queue_poll(queue, timeout_ms < INT_MAX - 1000 ? timeout_ms + 1000 : INT_MAX);
     if (!ev) {
-        snprintf(why, sizeof why, "no answer within %d ms", timeout_ms);
+        snprintf(errstr, errstr_size, "no answer within %d ms", timeout_ms);
+        rc = RD_KAFKA_RESP_ERR__TIMED_OUT;
         goto out;
     }
     if (rd_kafka_event_error(ev)) {
-        snprintf(why, sizeof why, "%s", rd_kafka_event_error_string(ev));
+        rc = rd_kafka_event_error(ev);
+        snprintf(errstr, errstr_size, "%s", rd_kafka_event_error_string(ev));
         goto out;
     }
     const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);
@@ -439,25 +438,15 @@ int topic_creation_ensure(topic_creation_t *tc, rd_kafka_t *rk, const char *topi
     const rd_kafka_topic_result_t **results =
         res ? rd_kafka_CreateTopics_result_topics(res, &count) : NULL;
     if (count != 1) {
-        snprintf(why, sizeof why, "unexpected answer (%zu topic results)", count);
+        snprintf(errstr, errstr_size, "unexpected answer (%zu topic results)", count);
         goto out;
     }
-    rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[0]);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        log_info(NULL, TC_LOGGER, "Created topic '%s' using creation group %s", topic, g->name);
-    } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        log_info(NULL, TC_LOGGER, "Found existing topic '%s'", topic);
-    } else {
+    rc = rd_kafka_topic_result_error(results[0]);
+    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
         const char *msg = rd_kafka_topic_result_error_string(results[0]);
-        snprintf(why, sizeof why, "%s", msg && *msg ? msg : rd_kafka_err2str(err));
-        goto out;
+        snprintf(errstr, errstr_size, "%s", msg && *msg ? msg : rd_kafka_err2str(rc));
     }
-    sluice_strmap_set(tc->handled, topic, "");
-    rc = 0;
 out:
-    if (rc < 0)
-        snprintf(errstr, errstr_size, "Failed to create topic '%s' (group %s): %s", topic, g->name,
-                 why);
     if (ev)
         rd_kafka_event_destroy(ev);
     if (queue)
@@ -467,4 +456,26 @@ out:
     if (nt)
         rd_kafka_NewTopic_destroy(nt);
     return rc;
+}
+
+int topic_creation_ensure(topic_creation_t *tc, rd_kafka_t *rk, const char *topic, int timeout_ms,
+                          char *errstr, size_t errstr_size)
+{
+    if (!topic_creation_enabled(tc) || sluice_strmap_get(tc->handled, topic))
+        return 0;
+    const tc_group_t *g = tc_find(tc, topic);
+    char why[512] = "";
+    rd_kafka_resp_err_t err = topic_creation_create(rk, topic, g->partitions, g->replication_factor,
+                                                    g->configs, timeout_ms, why, sizeof why);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        log_info(NULL, TC_LOGGER, "Created topic '%s' using creation group %s", topic, g->name);
+    } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        log_info(NULL, TC_LOGGER, "Found existing topic '%s'", topic);
+    } else {
+        snprintf(errstr, errstr_size, "Failed to create topic '%s' (group %s): %s", topic, g->name,
+                 why);
+        return -1;
+    }
+    sluice_strmap_set(tc->handled, topic, "");
+    return 0;
 }

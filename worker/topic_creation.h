@@ -56,6 +56,19 @@ bool topic_creation_enabled(const topic_creation_t *tc);
 const char *topic_creation_group_for(const topic_creation_t *tc, const char *topic);
 
 /*
+ * One CreateTopics round trip through rk: topic with partitions and
+ * replication_factor (-1: the broker's default) and the topic configs in
+ * configs (may be NULL), waiting at most timeout_ms. Returns the topic's
+ * result (RD_KAFKA_RESP_ERR_NO_ERROR, TOPIC_ALREADY_EXISTS,
+ * INVALID_REPLICATION_FACTOR ...), with the broker's or librdkafka's reason in
+ * errstr when it is not NO_ERROR. Shared by topic creation groups and the
+ * dead letter queue.
+ */
+rd_kafka_resp_err_t topic_creation_create(rd_kafka_t *rk, const char *topic, int partitions,
+                                          int replication_factor, const sluice_strmap_t *configs,
+                                          int timeout_ms, char *errstr, size_t errstr_size);
+
+/*
  * Makes sure topic exists, creating it through rk (any client handle:
  * librdkafka's admin API works on a producer too) with its group's
  * partitions, replication factor and configs when this instance has not
