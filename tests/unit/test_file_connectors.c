@@ -33,19 +33,6 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
-}
-
 /* Bytes the process's heap holds right now (freed blocks not counted). */
 #if defined(__SANITIZE_ADDRESS__)
 size_t __sanitizer_get_current_allocated_bytes(void);
@@ -313,8 +300,8 @@ static size_t poll_once(harness_t *h, lines_t *lines)
 /* Polls until lines holds want lines or timeout_ms passes. */
 static void poll_until(harness_t *h, lines_t *lines, size_t want, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
-    while (lines->n < want && now_ms() < deadline)
+    int64_t deadline = test_now_ms() + timeout_ms;
+    while (lines->n < want && test_now_ms() < deadline)
         poll_once(h, lines);
 }
 
@@ -576,13 +563,13 @@ static void test_source_returns_nothing_at_eof_promptly_without_spinning(void)
     start_source(&h, &s, "in.txt", NULL);
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 1);
     clock_t cpu_before = clock();
-    int64_t before = now_ms();
+    int64_t before = test_now_ms();
     for (int i = 0; i < 3; i++) {
-        int64_t t0 = now_ms();
+        int64_t t0 = test_now_ms();
         CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
-        CU_ASSERT(now_ms() - t0 < 1500);
+        CU_ASSERT(test_now_ms() - t0 < 1500);
     }
-    int64_t wall = now_ms() - before;
+    int64_t wall = test_now_ms() - before;
     double cpu_ms = (double)(clock() - cpu_before) * 1000.0 / CLOCKS_PER_SEC;
     /* it slept: the CPU was mostly idle while the polls waited */
     CU_ASSERT(wall >= 100);
@@ -602,7 +589,7 @@ typedef struct append_job {
 static void *append_later(void *arg)
 {
     append_job_t *job = arg;
-    sleep_ms(job->delay_ms);
+    test_sleep_ms(job->delay_ms);
     put_text(job->path, job->text, true);
     return NULL;
 }
@@ -635,9 +622,9 @@ static void test_source_follows_appended_lines(void)
     pthread_t writer;
     append_job_t job = {.path = path, .text = "five\n", .delay_ms = 100};
     pthread_create(&writer, NULL, append_later, &job);
-    int64_t t0 = now_ms();
+    int64_t t0 = test_now_ms();
     poll_until(&h, &lines, 5, 5000);
-    int64_t took = now_ms() - t0;
+    int64_t took = test_now_ms() - t0;
     pthread_join(writer, NULL);
     ASSERT_LINE(&lines, 4, "five", 24);
     CU_ASSERT(took < 1500);
@@ -770,8 +757,8 @@ static void test_source_cuts_a_line_past_the_limit(void)
     harness_init(&h, "FileStreamSource");
     start_source(&h, &s, "in.txt", NULL);
     sluice_records_t *got = records_new();
-    int64_t deadline = now_ms() + 10000;
-    while (sluice_records_count(got) < 2 && now_ms() < deadline) {
+    int64_t deadline = test_now_ms() + 10000;
+    while (sluice_records_count(got) < 2 && test_now_ms() < deadline) {
         CU_ASSERT_EQUAL_FATAL(
             h.cls->source_task->poll(h.task, h.records, h.errstr, sizeof h.errstr), SLUICE_OK);
         for (size_t i = 0; i < sluice_records_count(h.records); i++)
@@ -824,9 +811,9 @@ static void test_source_waits_for_a_missing_file(void)
     harness_t h;
     harness_init(&h, "FileStreamSource");
     start_source(&h, &s, "later.txt", NULL);
-    int64_t t0 = now_ms();
+    int64_t t0 = test_now_ms();
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
-    CU_ASSERT(now_ms() - t0 < 1500);
+    CU_ASSERT(test_now_ms() - t0 < 1500);
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
     put_text(h.file, "hello\n", false);
     lines_t lines = {0};
@@ -918,8 +905,8 @@ static void test_source_memory_stays_bounded_on_a_large_file(void)
     size_t baseline = live_heap_bytes(), peak = baseline;
     size_t count = 0;
     int64_t last = 0;
-    int64_t deadline = now_ms() + 100000;
-    while (count < line_count && now_ms() < deadline) {
+    int64_t deadline = test_now_ms() + 100000;
+    while (count < line_count && test_now_ms() < deadline) {
         CU_ASSERT_EQUAL_FATAL(
             h.cls->source_task->poll(h.task, h.records, h.errstr, sizeof h.errstr), SLUICE_OK);
         size_t n = sluice_records_count(h.records);
@@ -958,11 +945,11 @@ static void *poll_in_thread(void *arg)
 {
     poll_job_t *job = arg;
     char errstr[256];
-    int64_t t0 = now_ms();
+    int64_t t0 = test_now_ms();
     atomic_store(&job->started, t0);
     job->result =
         job->h->cls->source_task->poll(job->h->task, job->h->records, errstr, sizeof errstr);
-    job->took = now_ms() - t0;
+    job->took = test_now_ms() - t0;
     job->count = sluice_records_count(job->h->records);
     return NULL;
 }
@@ -978,9 +965,9 @@ static void test_source_stop_interrupts_a_waiting_poll(void)
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 1);
 
     /* undisturbed, a poll at the end of the file waits a while */
-    int64_t t0 = now_ms();
+    int64_t t0 = test_now_ms();
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
-    int64_t undisturbed = now_ms() - t0;
+    int64_t undisturbed = test_now_ms() - t0;
     CU_ASSERT(undisturbed >= 300);
 
     poll_job_t job = {.h = &h};
@@ -988,8 +975,8 @@ static void test_source_stop_interrupts_a_waiting_poll(void)
     pthread_t thread;
     pthread_create(&thread, NULL, poll_in_thread, &job);
     while (atomic_load(&job.started) == 0)
-        sleep_ms(1);
-    sleep_ms(50);
+        test_sleep_ms(1);
+    test_sleep_ms(50);
     h.cls->source_task->stop(h.task);
     pthread_join(thread, NULL);
     CU_ASSERT_EQUAL(job.result, SLUICE_OK);
@@ -1000,9 +987,9 @@ static void test_source_stop_interrupts_a_waiting_poll(void)
     CU_ASSERT(job.took < undisturbed - 100);
 
     /* after stop, polls no longer wait, but still return what is there */
-    t0 = now_ms();
+    t0 = test_now_ms();
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
-    CU_ASSERT(now_ms() - t0 < 250);
+    CU_ASSERT(test_now_ms() - t0 < 250);
     put_text(h.file, "more\n", true);
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 1);
     harness_free(&h);
@@ -1030,24 +1017,24 @@ static void test_source_reads_stdin_without_offsets(void)
 
     /* a line arriving while the poll waits is returned by that poll */
     pthread_t writer;
-    int64_t t0 = now_ms();
+    int64_t t0 = test_now_ms();
     poll_job_t job = {.h = &h};
     atomic_init(&job.started, 0);
     pthread_create(&writer, NULL, poll_in_thread, &job);
-    sleep_ms(50);
+    test_sleep_ms(50);
     CU_ASSERT_FATAL(write(fds[1], "z\n", 2) == 2);
     pthread_join(writer, NULL);
     CU_ASSERT_EQUAL(job.count, 1);
-    CU_ASSERT(now_ms() - t0 < 1500);
+    CU_ASSERT(test_now_ms() - t0 < 1500);
     records_clear(h.records);
 
     /* the end of stdin: polls return nothing, sleeping rather than spinning */
     close(fds[1]);
     clock_t cpu_before = clock();
-    t0 = now_ms();
+    t0 = test_now_ms();
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
     CU_ASSERT_EQUAL(poll_once(&h, NULL), 0);
-    int64_t wall = now_ms() - t0;
+    int64_t wall = test_now_ms() - t0;
     double cpu_ms = (double)(clock() - cpu_before) * 1000.0 / CLOCKS_PER_SEC;
     CU_ASSERT(wall >= 100 && wall < 3000);
     CU_ASSERT(cpu_ms < wall / 2.0);

@@ -33,19 +33,6 @@ static offset_store_t *offsets;
 static herder_t *herder;
 static char errstr[8192];
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
-}
-
 static const char *path_in_dir(const char *name)
 {
     static char paths[4][256];
@@ -94,7 +81,7 @@ static connector_config_t *file_connector(const char *name, const char *file, co
  * returns whether they got there. */
 static bool wait_state(const char *name, worker_state_t state, size_t want_tasks)
 {
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     for (;;) {
         herder_status_t st;
         if (herder_connector_status(herder, name, &st) != HERDER_OK)
@@ -105,9 +92,9 @@ static bool wait_state(const char *name, worker_state_t state, size_t want_tasks
         herder_status_free(&st);
         if (ok)
             return true;
-        if (now_ms() > deadline)
+        if (test_now_ms() > deadline)
             return false;
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
 }
 
@@ -209,9 +196,9 @@ static void test_lifecycle(void)
     CU_ASSERT(wait_state("src", WORKER_STATE_RUNNING, 1));
     CU_ASSERT(wait_state("sink", WORKER_STATE_RUNNING, 1));
 
-    int64_t deadline = now_ms() + WAIT_MS;
-    while (file_size(out) < in_size && now_ms() < deadline)
-        sleep_ms(20);
+    int64_t deadline = test_now_ms() + WAIT_MS;
+    while (file_size(out) < in_size && test_now_ms() < deadline)
+        test_sleep_ms(20);
     CU_ASSERT_EQUAL(file_size(out), in_size);
 
     /* the status names the type and the worker */
@@ -228,14 +215,14 @@ static void test_lifecycle(void)
     CU_ASSERT_EQUAL(herder_pause_connector(herder, "src"), HERDER_OK);
     CU_ASSERT(wait_state("src", WORKER_STATE_PAUSED, 1));
     write_lines(in, 100, 150);
-    sleep_ms(600);
+    test_sleep_ms(600);
     CU_ASSERT_EQUAL(file_size(out), in_size);
     CU_ASSERT_EQUAL(herder_resume_connector(herder, "src"), HERDER_OK);
     CU_ASSERT(wait_state("src", WORKER_STATE_RUNNING, 1));
     in_size = file_size(in);
-    deadline = now_ms() + WAIT_MS;
-    while (file_size(out) < in_size && now_ms() < deadline)
-        sleep_ms(20);
+    deadline = test_now_ms() + WAIT_MS;
+    while (file_size(out) < in_size && test_now_ms() < deadline)
+        test_sleep_ms(20);
     CU_ASSERT_EQUAL(file_size(out), in_size);
 
     /* stopped: no tasks, no task configs; the offset was flushed */
@@ -261,9 +248,9 @@ static void test_lifecycle(void)
     CU_ASSERT_EQUAL(herder_resume_connector(herder, "src"), HERDER_OK);
     CU_ASSERT(wait_state("src", WORKER_STATE_RUNNING, 1));
     in_size = file_size(in);
-    deadline = now_ms() + WAIT_MS;
-    while (file_size(out) < in_size && now_ms() < deadline)
-        sleep_ms(20);
+    deadline = test_now_ms() + WAIT_MS;
+    while (file_size(out) < in_size && test_now_ms() < deadline)
+        test_sleep_ms(20);
     CU_ASSERT_EQUAL(file_size(out), in_size); /* no line twice */
     CU_ASSERT_EQUAL(herder_task_configs(herder, "src", &configs, &n), HERDER_OK);
     CU_ASSERT_EQUAL(n, 1);
@@ -318,14 +305,15 @@ static void test_failed_task(void)
     CU_ASSERT_EQUAL(herder_put_connector(herder, file_connector("broken", bad, NULL, "lines"),
                                          false, HERDER_TARGET_STARTED, NULL, errstr, sizeof errstr),
                     HERDER_OK);
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     herder_status_t st = {0};
     for (;;) {
         CU_ASSERT_EQUAL_FATAL(herder_connector_status(herder, "broken", &st), HERDER_OK);
-        if ((st.task_count == 1 && st.tasks[0].state == WORKER_STATE_FAILED) || now_ms() > deadline)
+        if ((st.task_count == 1 && st.tasks[0].state == WORKER_STATE_FAILED) ||
+            test_now_ms() > deadline)
             break;
         herder_status_free(&st);
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
     CU_ASSERT_EQUAL(st.state, WORKER_STATE_RUNNING); /* the connector itself runs */
     CU_ASSERT_EQUAL_FATAL(st.task_count, 1);
@@ -335,13 +323,14 @@ static void test_failed_task(void)
     herder_status_free(&st);
 
     CU_ASSERT_EQUAL(herder_restart_connector(herder, "broken", true, true), HERDER_OK);
-    deadline = now_ms() + WAIT_MS;
+    deadline = test_now_ms() + WAIT_MS;
     for (;;) {
         CU_ASSERT_EQUAL_FATAL(herder_connector_status(herder, "broken", &st), HERDER_OK);
-        if ((st.task_count == 1 && st.tasks[0].state == WORKER_STATE_FAILED) || now_ms() > deadline)
+        if ((st.task_count == 1 && st.tasks[0].state == WORKER_STATE_FAILED) ||
+            test_now_ms() > deadline)
             break;
         herder_status_free(&st);
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
     CU_ASSERT_EQUAL(st.task_count, 1);
     if (st.task_count == 1)

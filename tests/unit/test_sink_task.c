@@ -42,19 +42,6 @@ static char errstr[8192];
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
-}
-
 static const char *path_in_dir(const char *name)
 {
     static char paths[4][256];
@@ -203,10 +190,10 @@ static size_t line_count(const char *path)
 /* Waits until path has at least want lines; returns how many it has. */
 static size_t wait_lines(const char *path, size_t want)
 {
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     size_t n = line_count(path);
-    while (n < want && now_ms() < deadline) {
-        sleep_ms(50);
+    while (n < want && test_now_ms() < deadline) {
+        test_sleep_ms(50);
         n = line_count(path);
     }
     return n;
@@ -269,10 +256,10 @@ static int64_t committed_offset(const char *group, const char *topic, int32_t pa
 
 static int64_t wait_committed_offset(const char *group, const char *topic, int64_t want)
 {
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     int64_t offset = committed_offset(group, topic, 0);
-    while (offset != want && now_ms() < deadline) {
-        sleep_ms(100);
+    while (offset != want && test_now_ms() < deadline) {
+        test_sleep_ms(100);
         offset = committed_offset(group, topic, 0);
     }
     return offset;
@@ -301,21 +288,21 @@ static bool committed_at_end(const char *group, const char *topic, int partition
 
 static bool wait_committed_at_end(const char *group, const char *topic, int partitions)
 {
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     while (!committed_at_end(group, topic, partitions)) {
-        if (now_ms() >= deadline)
+        if (test_now_ms() >= deadline)
             return false;
-        sleep_ms(200);
+        test_sleep_ms(200);
     }
     return true;
 }
 
 static worker_state_t wait_state(task_t *task, worker_state_t want)
 {
-    int64_t deadline = now_ms() + WAIT_MS;
+    int64_t deadline = test_now_ms() + WAIT_MS;
     worker_state_t s = task_status(task, NULL);
-    while (s != want && now_ms() < deadline) {
-        sleep_ms(20);
+    while (s != want && test_now_ms() < deadline) {
+        test_sleep_ms(20);
         s = task_status(task, NULL);
     }
     return s;
@@ -533,10 +520,10 @@ static void test_pause_stops_the_flow(void)
     produce_range(topic, 3, "p", 30, 60);
     /* Long enough for several polls, commits and puts had the task been
      * running (the first batch arrived well within this). */
-    int64_t until = now_ms() + 2000;
-    while (now_ms() < until) {
+    int64_t until = test_now_ms() + 2000;
+    while (test_now_ms() < until) {
         CU_ASSERT_EQUAL_FATAL(line_count(file), 30);
-        sleep_ms(100);
+        test_sleep_ms(100);
     }
     task_counters_t counters;
     task_counters(task, &counters);
@@ -570,10 +557,10 @@ static void test_started_paused(void)
     task_t *task = task_new(&env);
     CU_ASSERT_EQUAL_FATAL(task_start(task, true), 0);
     CU_ASSERT_EQUAL(wait_state(task, WORKER_STATE_PAUSED), WORKER_STATE_PAUSED);
-    int64_t until = now_ms() + 1500;
-    while (now_ms() < until) {
+    int64_t until = test_now_ms() + 1500;
+    while (test_now_ms() < until) {
         CU_ASSERT_EQUAL_FATAL(line_count(file), 0);
-        sleep_ms(100);
+        test_sleep_ms(100);
     }
     task_resume(task);
     CU_ASSERT_EQUAL(wait_lines(file, 10), 10);
@@ -760,7 +747,7 @@ static void test_small_queue_keeps_every_record_in_order(void)
     CU_ASSERT(wait_lines(file, 1000) >= 1000);
     task_pause(task);
     CU_ASSERT_EQUAL(wait_state(task, WORKER_STATE_PAUSED), WORKER_STATE_PAUSED);
-    sleep_ms(300);
+    test_sleep_ms(300);
     task_resume(task);
     CU_ASSERT_EQUAL(wait_lines(file, 4000), 4000);
     CU_ASSERT_TRUE(wait_committed_at_end("connect-flow-sink", topic, 1));
@@ -777,7 +764,7 @@ static void test_topic_created_after_subscribing(void)
     const char *file = path_in_dir("late.txt");
     connector_config_t *cc = sink_config("late-sink", topic, file, NULL);
     task_t *task = start_task(cc);
-    sleep_ms(200);
+    test_sleep_ms(200);
     create_topic(topic, 1);
     produce_range(topic, 1, "t", 0, 20);
     CU_ASSERT_EQUAL(wait_lines(file, 20), 20);

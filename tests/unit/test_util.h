@@ -32,6 +32,24 @@ void test_register(void);
         CU_ASSERT(ok_);                                                                            \
     } while (0)
 
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
+
+/* A monotonic clock in milliseconds, for deadlines in tests that wait on a
+ * condition. */
+static inline int64_t test_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms milliseconds (between two looks at a condition). */
+static inline void test_sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
 
 #endif
