@@ -669,12 +669,3 @@ herder_err_t herder_task_configs(herder_t *herder, const char *name, sluice_strm
     *count = n;
     return HERDER_OK;
 }
-
-void herder_foreach_task(herder_t *herder, void (*fn)(void *arg, task_t *task), void *arg)
-{
-    pthread_mutex_lock(&herder->lock);
-    for (size_t i = 0; i < herder->count; i++)
-        for (size_t t = 0; t < herder->conns[i]->task_count; t++)
-            fn(arg, herder->conns[i]->tasks[t]);
-    pthread_mutex_unlock(&herder->lock);
-}

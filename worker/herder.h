@@ -115,9 +115,4 @@ herder_err_t herder_connector_config(herder_t *herder, const char *name, sluice_
 herder_err_t herder_task_configs(herder_t *herder, const char *name, sluice_strmap_t ***configs,
                                  size_t *count);
 
-/* Calls fn for every task of every connector (under the herder's lock), for
- * counters in benchmarks and logs. */
-struct task;
-void herder_foreach_task(herder_t *herder, void (*fn)(void *arg, struct task *task), void *arg);
-
 #endif

@@ -561,11 +561,6 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
     return 0;
 }
 
-static void source_wakeup(task_t *task)
-{
-    (void)task; /* the loop looks at the state after every poll (about a second at most) */
-}
-
 static void source_fini(task_t *task, bool failed)
 {
     source_kind_t *sk = task->kind;
@@ -611,6 +606,5 @@ const task_kind_ops_t source_task_ops = {
     .hooks = &source_hooks,
     .init = source_init,
     .run = source_run,
-    .wakeup = source_wakeup,
     .fini = source_fini,
 };

@@ -127,8 +127,10 @@ typedef struct task_kind_ops {
      */
     int (*run)(task_t *task, char *errstr, size_t errstr_size);
 
-    /* Any thread: wakes the loop from a blocking wait (state changed). May be
-     * called before init or after fini: check task->kind. */
+    /* Optional, any thread: wakes the loop from a blocking wait in the kind's
+     * own client (the pause wait of task_wait_while_paused and task_sleep is
+     * woken by the runtime). May be called before init or after fini: check
+     * task->kind. */
     void (*wakeup)(task_t *task);
 
     /*
