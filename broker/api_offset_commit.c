@@ -1,4 +1,4 @@
-/* OffsetCommit v2-7 and OffsetFetch v1-5: field tables and typed wrappers
+/* OffsetCommit v2-7 and OffsetFetch v1-7: field tables and typed wrappers
  * (see api_offset_commit.h). */
 #include "api_offset_commit.h"
 
@@ -90,6 +90,8 @@ static const broker_proto_field_t fetch_request_fields[] = {
     BROKER_PROTO_FIELD(
         ARRAY, broker_offset_fetch_request_t, topics, "Topics", 0, 7, BROKER_PROTO_NULLABLE(2),
         BROKER_PROTO_STRUCTS(fetch_topic_struct, broker_offset_fetch_request_topic_t)),
+    BROKER_PROTO_FIELD(BOOL, broker_offset_fetch_request_t, require_stable, "RequireStable", 7,
+                       VMAX),
 };
 
 const broker_proto_message_t broker_offset_fetch_request_message = BROKER_PROTO_MESSAGE_DEF(

@@ -1,11 +1,17 @@
 /*
  * OffsetCommit (api key 8), versions 2-7, and OffsetFetch (api key 9),
- * versions 1-5. Schemas:
+ * versions 1-7 (6 and 7 are flexible). Schemas:
  * clients/src/main/resources/common/message/Offset{Commit,Fetch}{Request,Response}.json.
  *
  * OffsetFetch request topics: from v2 a NULL array (topics.count == -1) asks
- * for every partition the group has committed. Decoded requests point into
- * their frame, which must outlive them.
+ * for every partition the group has committed. librdkafka 2.0.2 asks for
+ * that (rd_kafka_ListConsumerGroupOffsets with no partitions) by writing an
+ * int32 0 where the array goes: an empty array in v2-5, but in the flexible
+ * v6-7 its first byte is a compact null array, and the three bytes after it
+ * are read as RequireStable and the tagged fields, leaving bytes that are
+ * ignored (as Kafka ignores them). That is why v6-7 are advertised: against
+ * Kafka too, that call lists offsets only at a flexible version. Decoded
+ * requests point into their frame, which must outlive them.
  */
 #ifndef BROKER_API_OFFSET_COMMIT_H
 #define BROKER_API_OFFSET_COMMIT_H
@@ -61,6 +67,7 @@ typedef struct broker_offset_fetch_request_topic {
 typedef struct broker_offset_fetch_request {
     broker_proto_str_t group_id;
     BROKER_PROTO_ARRAY(broker_offset_fetch_request_topic_t) topics; /* v2+: -1 = all */
+    bool require_stable; /* v7+: the broker has no pending transactional offsets to wait for */
 } broker_offset_fetch_request_t;
 
 /* OffsetFetchResponsePartition */

@@ -97,7 +97,8 @@ int64_t broker_now_ms(void);
 
 /*
  * Starts the response to req: returns an empty buffer holding the frame's
- * size placeholder and correlation id; the handler encodes the body into it
+ * size placeholder and the response header (the correlation id, and an empty
+ * tag section for a flexible version); the handler encodes the body into it
  * and calls broker_request_respond.
  */
 sluice_buf_t *broker_response_begin(broker_request_t *req, size_t *frame_offset);
@@ -154,6 +155,8 @@ void broker_handle_describe_groups(broker_t *broker, broker_request_t *req);
 void broker_handle_list_groups(broker_t *broker, broker_request_t *req);
 void broker_handle_offset_commit(broker_t *broker, broker_request_t *req);
 void broker_handle_offset_fetch(broker_t *broker, broker_request_t *req);
+void broker_handle_delete_groups(broker_t *broker, broker_request_t *req);
+void broker_handle_offset_delete(broker_t *broker, broker_request_t *req);
 
 /* ---- shared broker services ------------------------------------------------ */
 

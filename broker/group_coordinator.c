@@ -2008,6 +2008,120 @@ int16_t broker_group_delete(broker_group_coordinator_t *coord, const char *group
     return KAFKA_ERR_NONE;
 }
 
+/* Whether a ConsumerProtocolSubscription names topic: 1 yes, 0 no, -1 when
+ * it cannot be read. Only its version-0 prefix is read (int16 version, then
+ * the topics as an int32-counted array of int16-length strings), which every
+ * later version keeps, as Kafka reads it. */
+static int subscription_names_topic(const uint8_t *p, size_t len, const char *topic)
+{
+    size_t pos = 2; /* the version */
+    if (len < pos + 4)
+        return -1;
+    int32_t count = (int32_t)((uint32_t)p[pos] << 24 | (uint32_t)p[pos + 1] << 16 |
+                              (uint32_t)p[pos + 2] << 8 | (uint32_t)p[pos + 3]);
+    pos += 4;
+    if (count < 0)
+        return -1;
+    size_t topic_len = strlen(topic);
+    int found = 0;
+    for (int32_t i = 0; i < count; i++) {
+        if (len - pos < 2)
+            return -1;
+        int16_t n = (int16_t)((uint16_t)p[pos] << 8 | p[pos + 1]);
+        pos += 2;
+        if (n < 0 || len - pos < (size_t)n)
+            return -1;
+        if ((size_t)n == topic_len && memcmp(p + pos, topic, topic_len) == 0)
+            found = 1;
+        pos += (size_t)n;
+    }
+    return found;
+}
+
+/* Kafka's ClassicGroup.isSubscribedToTopic: only an active "consumer" group
+ * subscribes to anything; when its members' subscriptions cannot be read
+ * (no protocol chosen yet, unreadable metadata) it counts as subscribed to
+ * every topic, so its offsets stay. */
+static bool group_subscribed_to_topic(const group_t *g, const char *topic)
+{
+    if (!g->protocol_type || strcmp(g->protocol_type, "consumer") != 0 || g->member_count == 0)
+        return false;
+    for (size_t i = 0; i < g->member_count; i++) {
+        const group_protocol_t *p = member_protocol(g->members[i], g->protocol);
+        if (!p || subscription_names_topic(p->metadata, p->metadata_len, topic) != 0)
+            return true;
+    }
+    return false;
+}
+
+int16_t broker_group_delete_offsets(broker_group_coordinator_t *coord, const char *group_id,
+                                    broker_group_offset_delete_t *partitions, size_t count,
+                                    int64_t now_ms)
+{
+    (void)now_ms;
+    if (!group_id || !group_id[0])
+        return KAFKA_ERR_INVALID_GROUP_ID;
+    group_t *g = group_find(coord, group_id);
+    if (!g)
+        return KAFKA_ERR_GROUP_ID_NOT_FOUND;
+    bool consumer = g->protocol_type && strcmp(g->protocol_type, "consumer") == 0;
+    if (g->state != BROKER_GROUP_EMPTY && !consumer)
+        return KAFKA_ERR_NON_EMPTY_GROUP;
+
+    /* Which entries remove an offset: each stored offset once, even when a
+     * request lists its partition twice. */
+    bool *removes = mem_calloc(count ? count : 1, sizeof(*removes));
+    size_t removed = 0;
+    for (size_t i = 0; i < count; i++) {
+        broker_group_offset_delete_t *pd = &partitions[i];
+        if (pd->error_code)
+            continue;
+        if (!pd->topic) {
+            pd->error_code = KAFKA_ERR_INVALID_REQUEST;
+            continue;
+        }
+        if (g->state != BROKER_GROUP_EMPTY && group_subscribed_to_topic(g, pd->topic)) {
+            pd->error_code = KAFKA_ERR_GROUP_SUBSCRIBED_TO_TOPIC;
+            continue;
+        }
+        if (!broker_group_offsets_get(g->offsets, pd->topic, pd->partition))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = removes[j] && partitions[j].partition == pd->partition &&
+                   strcmp(partitions[j].topic, pd->topic) == 0;
+        if (seen)
+            continue;
+        removes[i] = true;
+        removed++;
+        batch_add_offset_tombstone(&coord->batch, g->group_id, pd->topic, pd->partition);
+    }
+    if (!removed) {
+        free(removes);
+        return KAFKA_ERR_NONE;
+    }
+    bool delete_group = g->state == BROKER_GROUP_EMPTY && g->member_count == 0 &&
+                        g->pending_count == 0 && broker_group_offsets_count(g->offsets) == removed;
+    if (delete_group)
+        batch_add_group_tombstone(&coord->batch, g->group_id);
+    int16_t err = batch_flush(coord, g->partition);
+    if (err) {
+        free(removes);
+        log_warn(coord->log_ctx, GROUP_LOGGER, "Failed to delete offsets of group %s: %s",
+                 g->group_id, kafka_error_name(err));
+        return group_store_error(err, false);
+    }
+    for (size_t i = 0; i < count; i++)
+        if (removes[i])
+            broker_group_offsets_remove(g->offsets, partitions[i].topic, partitions[i].partition);
+    free(removes);
+    log_info(coord->log_ctx, GROUP_LOGGER, "Deleted %zu offsets of group %s%s", removed,
+             g->group_id, delete_group ? ", which had no more and was removed" : "");
+    if (delete_group)
+        group_remove(coord, g);
+    return KAFKA_ERR_NONE;
+}
+
 static bool offset_of_topic(const group_t *g, const broker_group_offset_t *off, const void *arg,
                             int64_t now)
 {

@@ -254,7 +254,7 @@ int16_t broker_group_leave(broker_group_coordinator_t *coord, const char *group_
                            const char *member_id, int64_t now_ms);
 
 /* ---------------------------------------------------------------------------
- * OffsetCommit (v2-v7) and OffsetFetch (v1-v5).
+ * OffsetCommit (v2-v7) and OffsetFetch (v1-v7).
  */
 
 typedef struct broker_group_offset_commit {
@@ -309,7 +309,8 @@ int16_t broker_group_fetch_all_offsets(broker_group_coordinator_t *coord, const 
                                        broker_group_offset_fetch_t **out, size_t *count);
 
 /* ---------------------------------------------------------------------------
- * DescribeGroups, ListGroups, DeleteGroups, and topic deletion.
+ * DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, and topic
+ * deletion.
  */
 
 /* Kafka's state names: "Empty", "PreparingRebalance", "CompletingRebalance",
@@ -369,10 +370,39 @@ typedef struct broker_group_overview {
 broker_group_overview_t *broker_group_list(const broker_group_coordinator_t *coord, size_t *count);
 
 /* DeleteGroups for one group: NONE (its offsets and metadata are deleted
- * with tombstones), GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, INVALID_GROUP_ID, or
- * the persistence error. */
+ * with tombstones, in one append), GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP (it
+ * has members), INVALID_GROUP_ID (NULL), or the persistence error (then
+ * nothing changed). */
 int16_t broker_group_delete(broker_group_coordinator_t *coord, const char *group_id,
                             int64_t now_ms);
+
+typedef struct broker_group_offset_delete {
+    const char *topic;
+    int32_t partition;
+    /* In: KAFKA_ERR_NONE, or an error the caller already decided
+     * (UNKNOWN_TOPIC_OR_PARTITION): such entries are left alone. Out: NONE
+     * (deleted, or there was nothing to delete) or GROUP_SUBSCRIBED_TO_TOPIC
+     * (a member of the active consumer group subscribes to the topic). */
+    int16_t error_code;
+} broker_group_offset_delete_t;
+
+/*
+ * OffsetDelete (Kafka's KIP-496): deletes the group's committed offsets of
+ * the listed partitions with tombstones, in one append, and fills each
+ * entry's error_code. An Empty group may lose any offset; an active
+ * "consumer" group only those of topics none of its members subscribes to
+ * (read from the members' ConsumerProtocolSubscription; when that cannot be
+ * read, every topic counts as subscribed, as Kafka does). A group left Empty
+ * without offsets is deleted with them, as offset expiry does.
+ *
+ * Returns the top-level error, in which case nothing changed and the entries
+ * mean nothing: NONE, INVALID_GROUP_ID (NULL or ""), GROUP_ID_NOT_FOUND,
+ * NON_EMPTY_GROUP (an active group of another protocol type, e.g. "connect"),
+ * or the persistence error (as for DeleteGroups).
+ */
+int16_t broker_group_delete_offsets(broker_group_coordinator_t *coord, const char *group_id,
+                                    broker_group_offset_delete_t *partitions, size_t count,
+                                    int64_t now_ms);
 
 /* Deletes every group's committed offsets for topic (the topic was deleted),
  * with tombstones. Returns how many offsets were removed. */

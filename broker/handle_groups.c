@@ -1,13 +1,14 @@
 /*
  * Request handlers for consumer groups: JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup, DescribeGroups, ListGroups, OffsetCommit and OffsetFetch,
- * translating between the wire structs and the group coordinator. Network
- * thread.
+ * LeaveGroup, DescribeGroups, ListGroups, OffsetCommit, OffsetFetch,
+ * DeleteGroups and OffsetDelete, translating between the wire structs and
+ * the group coordinator. Network thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_group_admin.h"
 #include "api_groups.h"
 #include "api_offset_commit.h"
 #include "broker_internal.h"
@@ -387,4 +388,81 @@ void broker_handle_offset_fetch(broker_t *b, broker_request_t *req)
     free(parts);
     free(group_id);
     broker_proto_free(&broker_offset_fetch_request_message, &freq);
+}
+
+/* ---- DeleteGroups / OffsetDelete ---------------------------------------------------- */
+
+void broker_handle_delete_groups(broker_t *b, broker_request_t *req)
+{
+    broker_delete_groups_request_t dreq;
+    if (broker_request_decode(req, &broker_delete_groups_request_message, &dreq) < 0)
+        return;
+    size_t n = dreq.groups_names.count > 0 ? (size_t)dreq.groups_names.count : 0;
+    broker_delete_groups_response_t resp = {0};
+    BROKER_ARRAY_ALLOC(resp.results, n);
+    for (size_t i = 0; i < n; i++) {
+        char *gid = dup_str(dreq.groups_names.items[i]);
+        resp.results.items[i].group_id = dreq.groups_names.items[i];
+        resp.results.items[i].error_code = broker_group_delete(b->groups, gid, broker_now_ms());
+        free(gid);
+    }
+    broker_request_reply(req, &broker_delete_groups_response_message, &resp);
+    broker_proto_free(&broker_delete_groups_response_message, &resp);
+    broker_proto_free(&broker_delete_groups_request_message, &dreq);
+}
+
+void broker_handle_offset_delete(broker_t *b, broker_request_t *req)
+{
+    broker_offset_delete_request_t dreq;
+    if (broker_request_decode(req, &broker_offset_delete_request_message, &dreq) < 0)
+        return;
+    int32_t ntopics = dreq.topics.count > 0 ? dreq.topics.count : 0;
+    size_t total = 0;
+    for (int32_t i = 0; i < ntopics; i++)
+        total += dreq.topics.items[i].partitions.count > 0
+                     ? (size_t)dreq.topics.items[i].partitions.count
+                     : 0;
+    broker_group_offset_delete_t *parts = mem_calloc(total ? total : 1, sizeof(*parts));
+    char **topics = mem_calloc((size_t)ntopics + 1, sizeof(char *));
+    size_t k = 0;
+    for (int32_t i = 0; i < ntopics; i++) {
+        broker_offset_delete_request_topic_t *t = &dreq.topics.items[i];
+        topics[i] = dup_str(t->name);
+        /* As Kafka: offsets of a topic or partition the broker does not have
+         * are not looked at (a deleted topic's offsets are already gone). */
+        bool exists = topics[i] && broker_topics_find(b->topics, topics[i]) != NULL;
+        for (int32_t j = 0; j < t->partitions.count; j++, k++) {
+            parts[k].topic = topics[i] ? topics[i] : "";
+            parts[k].partition = t->partitions.items[j].partition_index;
+            parts[k].error_code =
+                exists && broker_topics_log(b->topics, topics[i], parts[k].partition)
+                    ? KAFKA_ERR_NONE
+                    : KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
+        }
+    }
+    char *group_id = dup_str(dreq.group_id);
+    broker_offset_delete_response_t resp = {0};
+    resp.error_code =
+        broker_group_delete_offsets(b->groups, group_id, parts, total, broker_now_ms());
+    /* A top-level error answers for the whole request, with no topics. */
+    BROKER_ARRAY_ALLOC(resp.topics, resp.error_code ? 0 : ntopics);
+    k = 0;
+    for (int32_t i = 0; i < resp.topics.count; i++) {
+        broker_offset_delete_request_topic_t *t = &dreq.topics.items[i];
+        broker_offset_delete_response_topic_t *rt = &resp.topics.items[i];
+        rt->name = t->name;
+        BROKER_ARRAY_ALLOC(rt->partitions, t->partitions.count > 0 ? t->partitions.count : 0);
+        for (int32_t j = 0; j < rt->partitions.count; j++, k++) {
+            rt->partitions.items[j].partition_index = parts[k].partition;
+            rt->partitions.items[j].error_code = parts[k].error_code;
+        }
+    }
+    broker_request_reply(req, &broker_offset_delete_response_message, &resp);
+    broker_proto_free(&broker_offset_delete_response_message, &resp);
+    for (int32_t i = 0; i < ntopics; i++)
+        free(topics[i]);
+    free(topics);
+    free(parts);
+    free(group_id);
+    broker_proto_free(&broker_offset_delete_request_message, &dreq);
 }

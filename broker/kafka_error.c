@@ -65,6 +65,7 @@ static const struct {
     {79, "MEMBER_ID_REQUIRED", 0},
     {81, "GROUP_MAX_SIZE_REACHED", 0},
     {82, "FENCED_INSTANCE_ID", 0},
+    {86, "GROUP_SUBSCRIBED_TO_TOPIC", 0},
     {87, "INVALID_RECORD", 0},
 };
 

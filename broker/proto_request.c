@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "api_fetch.h"
+#include "api_group_admin.h"
 #include "api_groups.h"
 #include "api_init_producer_id.h"
 #include "api_list_offsets.h"
@@ -19,11 +20,14 @@
 #include "proto_writer.h"
 
 /*
- * What ApiVersions advertises: non-flexible versions only (every client we
- * test works with them), with the minimums librdkafka's feature checks need
+ * What ApiVersions advertises: non-flexible versions (every client we test
+ * works with them), with the minimums librdkafka's feature checks need
  * (kafka-protocol.md sections 1.2-1.5): Produce 3 and 7, Fetch 4 and 10,
  * version 0 of FindCoordinator and the group APIs, ListOffsets 1,
- * OffsetFetch 1, InitProducerId 0, ApiVersions 0.
+ * OffsetFetch 1, InitProducerId 0, ApiVersions 0. The one flexible range is
+ * OffsetFetch 6-7: librdkafka 2.0.2 can only ask for all of a group's
+ * offsets at a flexible version (see api_offset_commit.h). DeleteGroups 0-1 and OffsetDelete
+ * 0 are what librdkafka 2.0.2's admin calls use.
  */
 static const broker_proto_api_t proto_apis[] = {
     {BROKER_API_PRODUCE, "Produce", 3, 7, &broker_produce_request_message,
@@ -36,7 +40,7 @@ static const broker_proto_api_t proto_apis[] = {
      &broker_metadata_response_message},
     {BROKER_API_OFFSET_COMMIT, "OffsetCommit", 2, 7, &broker_offset_commit_request_message,
      &broker_offset_commit_response_message},
-    {BROKER_API_OFFSET_FETCH, "OffsetFetch", 1, 5, &broker_offset_fetch_request_message,
+    {BROKER_API_OFFSET_FETCH, "OffsetFetch", 1, 7, &broker_offset_fetch_request_message,
      &broker_offset_fetch_response_message},
     {BROKER_API_FIND_COORDINATOR, "FindCoordinator", 0, 2, &broker_find_coordinator_request_message,
      &broker_find_coordinator_response_message},
@@ -64,6 +68,10 @@ static const broker_proto_api_t proto_apis[] = {
      &broker_describe_configs_response_message},
     {BROKER_API_CREATE_PARTITIONS, "CreatePartitions", 0, 1,
      &broker_create_partitions_request_message, &broker_create_partitions_response_message},
+    {BROKER_API_DELETE_GROUPS, "DeleteGroups", 0, 1, &broker_delete_groups_request_message,
+     &broker_delete_groups_response_message},
+    {BROKER_API_OFFSET_DELETE, "OffsetDelete", 0, 0, &broker_offset_delete_request_message,
+     &broker_offset_delete_response_message},
 };
 
 #define PROTO_API_COUNT (sizeof proto_apis / sizeof proto_apis[0])
@@ -178,6 +186,14 @@ size_t broker_proto_response_begin(sluice_buf_t *out, int32_t correlation_id)
     size_t frame = broker_proto_write_int32(out, 0);
     broker_proto_write_int32(out, correlation_id);
     return frame;
+}
+
+int16_t broker_proto_response_header_version(int16_t api_key, int16_t version)
+{
+    const broker_proto_api_t *api = broker_proto_api_find(api_key);
+    if (!api || api_key == BROKER_API_API_VERSIONS)
+        return 0;
+    return version >= api->response->flexible_from ? 1 : 0;
 }
 
 void broker_proto_response_end(sluice_buf_t *out, size_t frame_offset, size_t spliced_len)

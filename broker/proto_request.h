@@ -58,7 +58,9 @@ typedef enum broker_api_key {
     BROKER_API_DELETE_TOPICS = 20,
     BROKER_API_INIT_PRODUCER_ID = 22,
     BROKER_API_DESCRIBE_CONFIGS = 32,
-    BROKER_API_CREATE_PARTITIONS = 37
+    BROKER_API_CREATE_PARTITIONS = 37,
+    BROKER_API_DELETE_GROUPS = 42,
+    BROKER_API_OFFSET_DELETE = 47
 } broker_api_key_t;
 
 /* One implemented API: its advertised version range and message tables. */
@@ -120,9 +122,10 @@ typedef struct broker_request_header {
 
 /*
  * Reads the request header from the start of a frame's payload. Header v2
- * (flexible versions: ApiVersions v3+ among those we meet) keeps the int16
- * client id and adds tagged fields, which are skipped. Returns 0, leaving r
- * at the body, or -1 when the header is malformed (reason in r).
+ * (flexible versions: ApiVersions v3+ and OffsetFetch v6+ among those we
+ * meet) keeps the int16 client id and adds tagged fields, which are skipped.
+ * Returns 0, leaving r at the body, or -1 when the header is malformed
+ * (reason in r).
  */
 int broker_proto_request_header_decode(broker_proto_reader_t *r, broker_request_header_t *hdr);
 
@@ -146,11 +149,21 @@ broker_proto_version_status_t broker_proto_version_check(int16_t api_key, int16_
 
 /*
  * Starts a response frame in out: a size placeholder and the v0 response
- * header (the correlation id; every advertised version, ApiVersions
- * included, uses header v0). Returns the frame's offset for
- * broker_proto_response_end().
+ * header (the correlation id). Returns the frame's offset for
+ * broker_proto_response_end(). A response to a flexible request version
+ * (ResponseHeader.json v1) also carries an empty tag section after the
+ * correlation id: see broker_proto_response_header_version().
  */
 size_t broker_proto_response_begin(sluice_buf_t *out, int32_t correlation_id);
+
+/*
+ * The response header version for a request of api_key at version: 1 (the
+ * correlation id and tagged fields) when the response of that version is
+ * flexible, else 0. ApiVersions always answers with header v0, so that a
+ * client that does not know the broker's versions yet can read it. Any
+ * thread.
+ */
+int16_t broker_proto_response_header_version(int16_t api_key, int16_t version);
 
 /* Writes the frame size: the bytes appended since the size field plus
  * spliced_len, the file bytes spliced into this frame (Fetch). */

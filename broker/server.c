@@ -234,6 +234,9 @@ sluice_buf_t *broker_response_begin(broker_request_t *req, size_t *frame_offset)
 {
     sluice_buf_t *buf = sluice_buf_new();
     *frame_offset = broker_proto_response_begin(buf, req->hdr.correlation_id);
+    if (broker_proto_response_header_version(req->hdr.request_api_key,
+                                             req->hdr.request_api_version) >= 1)
+        broker_proto_write_empty_tagged_fields(buf);
     return buf;
 }
 
@@ -355,6 +358,8 @@ static const struct {
     {BROKER_API_INIT_PRODUCER_ID, broker_handle_init_producer_id},
     {BROKER_API_DESCRIBE_CONFIGS, broker_handle_describe_configs},
     {BROKER_API_CREATE_PARTITIONS, broker_handle_create_partitions},
+    {BROKER_API_DELETE_GROUPS, broker_handle_delete_groups},
+    {BROKER_API_OFFSET_DELETE, broker_handle_offset_delete},
 };
 
 static broker_handler_fn handler_for(int16_t api_key)

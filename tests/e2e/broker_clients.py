@@ -20,6 +20,8 @@ import time
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import GroupIdNotFoundError, NoError, NonEmptyGroupError
+from kafka.structs import OffsetAndMetadata
 import confluent_kafka
 
 SLUICE = os.path.abspath(sys.argv[1])
@@ -230,6 +232,42 @@ def test_consumer_groups(b):
     return committed
 
 
+def test_group_admin(b):
+    """KafkaAdminClient's consumer-group calls: list_consumer_group_offsets
+    (OffsetFetch v3, null topics for all) and delete_consumer_groups
+    (DeleteGroups v1)."""
+    topic = "py-admin-topic"
+    create_topic(b.bootstrap, topic, 2)
+    tps = [TopicPartition(topic, 0), TopicPartition(topic, 1)]
+    c = KafkaConsumer(bootstrap_servers=b.bootstrap, group_id="py-admin",
+                      enable_auto_commit=False)
+    c.assign(tps)  # no group membership: a commit with generation -1
+    c.commit({tps[0]: OffsetAndMetadata(11, ""), tps[1]: OffsetAndMetadata(12, "")})
+    c.close(autocommit=False)
+    admin = KafkaAdminClient(bootstrap_servers=b.bootstrap)
+    got = {tp: om.offset for tp, om in admin.list_consumer_group_offsets("py-admin").items()}
+    check(got == {tps[0]: 11, tps[1]: 12},
+          f"list_consumer_group_offsets lists every committed partition ({got})")
+    got = admin.list_consumer_group_offsets("py-admin", partitions=[tps[1]])
+    check({tp: om.offset for tp, om in got.items()} == {tps[1]: 12},
+          "list_consumer_group_offsets lists the partitions asked for")
+
+    member = KafkaConsumer(topic, bootstrap_servers=b.bootstrap, group_id="py-admin-active")
+    wait_until(lambda: member.poll(100) is not None and len(member.assignment()) == 2, 30,
+               "a group member to get both partitions")  # poll() returns a dict
+    res = dict(admin.delete_consumer_groups(["py-admin", "py-admin-missing", "py-admin-active"]))
+    check(res == {"py-admin": NoError, "py-admin-missing": GroupIdNotFoundError,
+                  "py-admin-active": NonEmptyGroupError},
+          f"delete_consumer_groups: deleted, not found, not empty ({res})")
+    check(admin.list_consumer_group_offsets("py-admin") == {},
+          "a deleted group has no offsets")
+    member.close()
+    res = dict(admin.delete_consumer_groups(["py-admin-active"]))
+    check(res == {"py-admin-active": NoError},
+          f"delete_consumer_groups deletes a group once its member left ({res})")
+    admin.close()
+
+
 def test_idempotent_producer(b):
     p = confluent_kafka.Producer({"bootstrap.servers": b.bootstrap, "enable.idempotence": True,
                                   "linger.ms": 5})
@@ -264,6 +302,10 @@ def test_restart(b, committed):
     after = [c.committed(TopicPartition("grouped", i)) for i in range(3)]
     c.close()
     check(after == committed, f"committed offsets survive a restart ({after})")
+    admin = KafkaAdminClient(bootstrap_servers=b.bootstrap)
+    check(admin.list_consumer_group_offsets("py-admin") == {},
+          "a deleted group's offsets stay deleted after a restart")
+    admin.close()
 
 
 def test_kill9_acked_survive(workdir):
@@ -411,6 +453,7 @@ def main():
         test_offsets_and_timestamps(b)
         test_admin_and_acks(b)
         committed = test_consumer_groups(b)
+        test_group_admin(b)
         test_idempotent_producer(b)
         test_hostile_clients(b)
         test_restart(b, committed)

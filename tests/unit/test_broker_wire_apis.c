@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api_fetch.h"
+#include "api_group_admin.h"
 #include "api_groups.h"
 #include "api_init_producer_id.h"
 #include "api_list_offsets.h"
@@ -345,6 +346,27 @@ static const broker_create_partitions_response_t create_partitions_resp = {
                       {WSTR("payments"), 37, WSTR("too few")}),
 };
 
+static const broker_delete_groups_request_t delete_groups_req = {
+    .groups_names = WARRAY(broker_proto_str_t, WSTR("g1"), WSTR("g2")),
+};
+static const broker_delete_groups_response_t delete_groups_resp = {
+    .throttle_time_ms = 30,
+    .results = WARRAY(broker_deletable_group_result_t, {WSTR("g1"), 0}, {WSTR("g2"), 68}),
+};
+
+static const broker_offset_delete_request_t offset_delete_req = {
+    .group_id = WSTR("my-group"),
+    .topics = WARRAY(broker_offset_delete_request_topic_t,
+                     {WSTR("orders"), WARRAY(broker_offset_delete_request_partition_t, {0}, {2})}),
+};
+static const broker_offset_delete_response_t offset_delete_resp = {
+    .error_code = 0,
+    .throttle_time_ms = 31,
+    .topics = WARRAY(
+        broker_offset_delete_response_topic_t,
+        {WSTR("orders"), WARRAY(broker_offset_delete_response_partition_t, {0, 0}, {2, 86})}),
+};
+
 static const struct {
     int16_t api_key;
     const void *request;
@@ -369,6 +391,8 @@ static const struct {
     {BROKER_API_INIT_PRODUCER_ID, &init_producer_id_req, &init_producer_id_resp},
     {BROKER_API_DESCRIBE_CONFIGS, &describe_configs_req, &describe_configs_resp},
     {BROKER_API_CREATE_PARTITIONS, &create_partitions_req, &create_partitions_resp},
+    {BROKER_API_DELETE_GROUPS, &delete_groups_req, &delete_groups_resp},
+    {BROKER_API_OFFSET_DELETE, &offset_delete_req, &offset_delete_resp},
 };
 #define SAMPLE_COUNT (sizeof samples / sizeof samples[0])
 
