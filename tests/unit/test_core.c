@@ -188,6 +188,69 @@ static void test_ctx_logs_with_context(void)
     log_set_level(saved);
 }
 
+static void log_named_lines(void *arg)
+{
+    (void)arg;
+    log_debug(NULL, "Herder.sub", "sub debug shown");
+    log_debug(NULL, "Herder", "herder debug shown");
+    log_debug(NULL, "WorkerSinkTask", "sink debug hidden");
+    log_info(NULL, "Quiet", "quiet info hidden");
+}
+
+/* Kafka's /admin/loggers semantics: a level set on a logger applies to it
+ * and its dotted descendants, root covers every logger, and the listing
+ * shows the effective level and when it was changed. */
+static void test_named_logger_levels(void)
+{
+    sluice_log_level_t saved = log_get_level();
+    log_set_level(SLUICE_LOG_INFO);
+    log_info(NULL, "Herder.sub", "registers the logger");
+    log_logger_info_t info;
+    CU_ASSERT_FALSE(log_logger_get("NoSuchLogger", &info));
+    CU_ASSERT_TRUE(log_logger_get("Herder.sub", &info));
+    CU_ASSERT_EQUAL(info.level, SLUICE_LOG_INFO);
+    CU_ASSERT_EQUAL(info.last_modified_ms, -1);
+
+    char **affected;
+    size_t n = log_logger_set("Herder", SLUICE_LOG_DEBUG, &affected);
+    CU_ASSERT_EQUAL(n, 2);
+    if (n == 2) {
+        CU_ASSERT_STRING_EQUAL(affected[0], "Herder");
+        CU_ASSERT_STRING_EQUAL(affected[1], "Herder.sub");
+    }
+    for (size_t i = 0; i < n; i++)
+        free(affected[i]);
+    free(affected);
+    CU_ASSERT_EQUAL(log_get_level(), SLUICE_LOG_DEBUG); /* the fast check lets DEBUG through */
+    CU_ASSERT_EQUAL(log_logger_set("Quiet", SLUICE_LOG_WARN, NULL), 1);
+
+    char *out = capture_stderr(log_named_lines, NULL);
+    ASSERT_CONTAINS(out, "sub debug shown");
+    ASSERT_CONTAINS(out, "herder debug shown");
+    CU_ASSERT_PTR_NULL(strstr(out, "sink debug hidden"));
+    CU_ASSERT_PTR_NULL(strstr(out, "quiet info hidden"));
+    free(out);
+
+    CU_ASSERT_TRUE(log_logger_get("Herder.sub", &info));
+    CU_ASSERT_EQUAL(info.level, SLUICE_LOG_DEBUG);
+    CU_ASSERT(info.last_modified_ms > 0);
+    log_logger_info_t *all;
+    size_t count = log_loggers(&all);
+    CU_ASSERT(count >= 4);
+    CU_ASSERT_STRING_EQUAL(all[0].name, "root");
+    for (size_t i = 2; i < count; i++)
+        CU_ASSERT(strcmp(all[i - 1].name, all[i].name) < 0);
+    log_loggers_free(all, count);
+
+    /* root: every logger follows */
+    n = log_logger_set("root", SLUICE_LOG_INFO, NULL);
+    CU_ASSERT(n >= 4);
+    CU_ASSERT_TRUE(log_logger_get("Herder", &info));
+    CU_ASSERT_EQUAL(info.level, SLUICE_LOG_INFO);
+    CU_ASSERT_EQUAL(log_get_level(), SLUICE_LOG_INFO);
+    log_set_level(saved);
+}
+
 static int hook_calls;
 static sluice_value_t *hook_offset(void *owner, const sluice_value_t *partition)
 {
@@ -228,8 +291,8 @@ void test_register(void)
                {"reserve, commit, detach", test_buf_reserve_commit_detach});
     TEST_SUITE("strmap", {"order and replace", test_strmap_order_and_replace},
                {"copy and subset", test_strmap_copy_and_subset});
-    TEST_SUITE("log and ctx", {"levels", test_log_levels},
-               {"ctx logs with context", test_ctx_logs_with_context},
-               {"ctx hooks", test_ctx_hooks_absent_and_present},
-               {"result names", test_result_names});
+    TEST_SUITE(
+        "log and ctx", {"levels", test_log_levels}, {"named loggers", test_named_logger_levels},
+        {"ctx logs with context", test_ctx_logs_with_context},
+        {"ctx hooks", test_ctx_hooks_absent_and_present}, {"result names", test_result_names});
 }
