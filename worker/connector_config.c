@@ -789,8 +789,8 @@ static connector_config_t *cc_build(const plugin_registry_t *registry, const slu
                                     const sluice_strmap_t *originals, const char *source,
                                     char *errstr, size_t errstr_size)
 {
-    if (!source)
-        source = "<connector config>";
+    /* Errors of a config without a source (REST) start at the key. */
+    const char *where = source ? source : "<connector config>";
     connector_config_validation_t *v = connector_config_validate(registry, props);
     if (connector_config_validation_error_count(v)) {
         sluice_buf_t *out = sluice_buf_new();
@@ -813,14 +813,14 @@ static connector_config_t *cc_build(const plugin_registry_t *registry, const slu
         /* validation passed, so this is a table the validator and the parser
          * disagree on: still refuse rather than start half-configured */
         sluice_buf_t *out = sluice_buf_new();
-        sluice_buf_printf(out, "%s: %s", source, err);
+        sluice_buf_printf(out, "%s: %s", where, err);
         cc_fail(sluice_buf_data(out), errstr, errstr_size);
         sluice_buf_destroy(out);
         connector_config_destroy(cc);
         return NULL;
     }
     cc->originals = sluice_strmap_copy(originals);
-    config_warn_unknown_keys(source, v->keys, v->props, connector_passthrough_prefixes);
+    config_warn_unknown_keys(where, v->keys, v->props, connector_passthrough_prefixes);
     if (errstr_size)
         errstr[0] = '\0';
     return cc;

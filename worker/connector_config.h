@@ -86,7 +86,7 @@ typedef struct connector_config connector_config_t;
 /*
  * Validates props (copied) and, when there is no error, returns the
  * connector's config; else NULL with every error, one per line as
- * "source: key: reason", in errstr (source NULL: "<connector config>").
+ * "source: key: reason", in errstr (source NULL: "key: reason").
  * Unknown keys are warned about ("did you mean"), not refused.
  */
 connector_config_t *connector_config_new(const plugin_registry_t *registry,

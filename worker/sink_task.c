@@ -92,6 +92,7 @@ typedef struct sink_partition {
     int64_t committed;  /* the last committed offset, or where consuming started */
     int64_t batch_next; /* the offset after the last message of the batch not yet put */
     int64_t fetched;    /* the offset after the last message moved into the FIFO */
+    bool topic_noted;   /* a record of it was consumed since the active topics were reset */
 } sink_partition_t;
 
 /* A seek waiting for the next turn of the loop. */
@@ -134,9 +135,10 @@ typedef struct sink {
     bool closing;       /* fini has begun: rebalances no longer reach the plugin */
     int64_t next_commit;
     rd_kafka_topic_partition_list_t *subscription;
-    bool rebalanced;  /* a rebalance callback has run */
-    int nudges;       /* sink_nudge_join: subscribes made, -1 before it is armed */
-    int64_t nudge_at; /* when the next one is due */
+    unsigned topics_epoch; /* task_topics_epoch the partitions' topic_noted belong to */
+    bool rebalanced;       /* a rebalance callback has run */
+    int nudges;            /* sink_nudge_join: subscribes made, -1 before it is armed */
+    int64_t nudge_at;      /* when the next one is due */
     atomic_bool commit_requested;
 
     pthread_mutex_t seek_lock; /* guards seeks */
@@ -180,6 +182,7 @@ static sink_partition_t *sink_part_add(sink_t *st, const char *topic, int32_t pa
     p->topic = mem_strdup(topic);
     p->partition = partition;
     p->opened = false;
+    p->topic_noted = false;
     p->current = p->committed = p->batch_next = p->fetched = -1;
     return p;
 }
@@ -1139,6 +1142,14 @@ static int sink_poll(sink_t *st, int timeout_ms, char *errstr, size_t errstr_siz
         batch[i] = sink_fifo_pop(st);
     sink_flow_update(st);
 
+    /* The active topics were reset (checked once per poll, after the wait,
+     * so that what arrived meanwhile is reported): every partition's topic
+     * is reported again with its next record. */
+    if (task_topics_epoch(task) != st->topics_epoch) {
+        st->topics_epoch = task_topics_epoch(task);
+        for (size_t i = 0; i < st->nparts; i++)
+            st->parts[i].topic_noted = false;
+    }
     uint64_t consumed = 0;
     for (size_t i = 0; i < n; i++) {
         rd_kafka_message_t *msg = batch[i];
@@ -1150,6 +1161,10 @@ static int sink_poll(sink_t *st, int timeout_ms, char *errstr, size_t errstr_siz
             }
             if (p->committed < 0)
                 p->committed = msg->offset; /* where consuming started */
+            if (!p->topic_noted) {
+                p->topic_noted = true;
+                task_topic_used(task, p->topic);
+            }
             consumed++;
             rc = sink_convert(st, msg, errstr, errstr_size);
             p->batch_next = msg->offset + 1;

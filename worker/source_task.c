@@ -61,6 +61,7 @@ typedef struct source_kind {
     sluice_strmap_t *primed;         /* topics whose metadata was waited for (values unused) */
     sluice_value_t *valid_partition; /* a shared source partition found valid (a reference) */
     int64_t next_commit;             /* when to commit offsets next (monotonic ms) */
+    unsigned topics_epoch;           /* task_topics_epoch when last_topic was reported */
 } source_kind_t;
 
 /* ---- context hooks ---------------------------------------------------------- */
@@ -289,6 +290,7 @@ static int source_new_topic(task_t *task, const char *topic, char *errstr, size_
     source_prime_topic(task, topic, sk->rkt);
     free(sk->last_topic);
     sk->last_topic = mem_strdup(topic);
+    task_topic_used(task, topic);
     return 0;
 }
 
@@ -538,6 +540,13 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
         }
         size_t n = sluice_records_count(sk->batch);
         atomic_fetch_add(&task->n_records, n);
+        /* The active topics were reset: the next record takes the new-topic
+         * path again, which reports its topic. */
+        if (task_topics_epoch(task) != sk->topics_epoch) {
+            sk->topics_epoch = task_topics_epoch(task);
+            free(sk->last_topic);
+            sk->last_topic = NULL;
+        }
         /* The records leave the batch one by one, so each is freed as soon
          * as it is produced. */
         for (size_t i = 0; i < n; i++) {

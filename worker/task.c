@@ -40,7 +40,9 @@ task_t *task_new(const task_env_t *env)
     task->id = env->id;
     task->worker_id = mem_strdup(env->worker_id ? env->worker_id : "");
     task->on_state = env->on_state;
+    task->topic_used = env->topic_used;
     task->opaque = env->opaque;
+    atomic_init(&task->topics_epoch, 0);
     task->cls = connector_config_class(env->cc);
     task->ops = connector_config_kind(env->cc) == SLUICE_CLASS_SOURCE_CONNECTOR ? &source_task_ops
                                                                                 : &sink_task_ops;
@@ -65,6 +67,7 @@ void task_destroy(task_t *task)
     pthread_mutex_destroy(&task->lock);
     pthread_cond_destroy(&task->cond);
     sluice_strmap_destroy(task->props);
+    sluice_strmap_destroy(task->topics_seen);
     free(task->worker_id);
     free(task->name);
     free(task->trace);
@@ -91,6 +94,27 @@ void task_counters(task_t *task, task_counters_t *out)
     out->records = atomic_load(&task->n_records);
     out->written = atomic_load(&task->n_written);
     out->offset_commits = atomic_load(&task->n_commits);
+}
+
+void task_reset_topics(task_t *task)
+{
+    atomic_fetch_add(&task->topics_epoch, 1);
+}
+
+void task_topic_used(task_t *task, const char *topic)
+{
+    if (!task->topic_used || !topic)
+        return;
+    unsigned epoch = task_topics_epoch(task);
+    if (!task->topics_seen || epoch != task->topics_seen_epoch) {
+        sluice_strmap_destroy(task->topics_seen);
+        task->topics_seen = sluice_strmap_new();
+        task->topics_seen_epoch = epoch;
+    }
+    if (sluice_strmap_get(task->topics_seen, topic))
+        return;
+    sluice_strmap_set(task->topics_seen, topic, "");
+    task->topic_used(task->opaque, task, topic);
 }
 
 static void task_set_state_trace(task_t *task, worker_state_t state, const char *trace)

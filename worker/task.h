@@ -49,7 +49,14 @@ typedef struct task_env {
     const char *worker_id; /* "host:port" shown in status (copied) */
     /* Optional: called from the task thread after each state change. */
     void (*on_state)(void *opaque, task_t *task, worker_state_t state);
-    void *opaque;
+    /*
+     * Optional (KIP-558 active topics): called from the task thread the first
+     * time the task uses a topic (a source's first record produced to it, a
+     * sink's first record consumed from it), and again for a topic used after
+     * task_reset_topics. Never per record; must not block for long.
+     */
+    void (*topic_used)(void *opaque, task_t *task, const char *topic);
+    void *opaque; /* given to on_state and topic_used */
 } task_env_t;
 
 /*
@@ -85,6 +92,11 @@ int32_t task_id(const task_t *task);
 /* The current state and, when FAILED, a copy of the trace (*trace gets a
  * malloc()ed string or NULL; trace may be NULL). Any thread. */
 worker_state_t task_status(task_t *task, char **trace);
+
+/* Forgets which topics the task has reported through topic_used, so each is
+ * reported again when next used (the herder's topics were reset). Any
+ * thread; the task notices at its next loop turn. */
+void task_reset_topics(task_t *task);
 
 /* The task's counters, for the benchmark and the logs. Any thread. */
 typedef struct task_counters {
@@ -158,7 +170,15 @@ struct task {
     const sluice_class_t *cls;
     const task_kind_ops_t *ops;
     void (*on_state)(void *opaque, task_t *task, worker_state_t state);
+    void (*topic_used)(void *opaque, task_t *task, const char *topic);
     void *opaque;
+
+    /* Active topics: task_reset_topics bumps topics_epoch (any thread); the
+     * topics reported since the epoch was last seen are in topics_seen
+     * (task thread only). */
+    atomic_uint topics_epoch;
+    unsigned topics_seen_epoch;
+    sluice_strmap_t *topics_seen;
 
     /* Built on the task thread by the runtime before ops->init. */
     sluice_ctx_t *ctx;       /* the plugin task's context */
@@ -210,6 +230,21 @@ static inline bool task_target_paused(const task_t *task)
  * RUNNING. Returns false when the task is stopping. Task thread only.
  */
 bool task_wait_while_paused(task_t *task);
+
+/*
+ * For the kinds, from a per-topic path (never per record): reports topic
+ * through topic_used unless it was reported since the last reset. Task
+ * thread only.
+ */
+void task_topic_used(task_t *task, const char *topic);
+
+/* The reset count (task_reset_topics): a kind that caches "this topic was
+ * seen" compares it once per loop turn and forgets its cache when it moved,
+ * so that task_topic_used runs again. Any thread. */
+static inline unsigned task_topics_epoch(task_t *task)
+{
+    return atomic_load_explicit(&task->topics_epoch, memory_order_relaxed);
+}
 
 /* Records a state change (and calls on_state). Task thread only. */
 void task_set_state(task_t *task, worker_state_t state);

@@ -122,6 +122,21 @@ typedef struct sluice_connector_ops {
      * the raw connector properties.
      */
     void (*validate)(const sluice_strmap_t *props, sluice_config_validation_t *result);
+
+    /*
+     * Optional (added in ABI 1 after validate; the runtime checks
+     * struct_size): called before the runtime alters or resets the
+     * connector's offsets through REST (Kafka's Connector.alterOffsets),
+     * without an instance. partitions[i] / offsets[i] are the MAPs the user
+     * gave (offsets[i] NULL: reset that partition; count 0 with both NULL:
+     * reset everything); for a sink, partitions hold kafka_topic and
+     * kafka_partition, offsets kafka_offset. Returns 1 when the connector
+     * validated them and manages no offsets of its own elsewhere, 0 when it
+     * has nothing to say, -1 with errstr to refuse them (400).
+     */
+    int (*alter_offsets)(const sluice_strmap_t *props, const sluice_value_t *const *partitions,
+                         const sluice_value_t *const *offsets, size_t count, char *errstr,
+                         size_t errstr_size);
 } sluice_connector_ops_t;
 
 /* Source tasks (Kafka's SourceTask). */

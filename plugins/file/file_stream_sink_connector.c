@@ -55,11 +55,29 @@ static void file_sink_connector_destroy(void *self)
     free(fc);
 }
 
+/* Kafka's FileStreamSinkConnector.alterOffsets: the sink keeps no offsets
+ * of its own and needs no checks beyond the runtime's, so any change the
+ * runtime accepts is complete (1). */
+static int file_sink_connector_alter_offsets(const sluice_strmap_t *props,
+                                             const sluice_value_t *const *partitions,
+                                             const sluice_value_t *const *offsets, size_t count,
+                                             char *errstr, size_t errstr_size)
+{
+    (void)props;
+    (void)partitions;
+    (void)offsets;
+    (void)count;
+    (void)errstr;
+    (void)errstr_size;
+    return 1;
+}
+
 static const sluice_connector_ops_t file_sink_connector_ops = {
     .struct_size = sizeof(sluice_connector_ops_t),
     .start = file_sink_connector_start,
     .task_configs = file_sink_connector_task_configs,
     .destroy = file_sink_connector_destroy,
+    .alter_offsets = file_sink_connector_alter_offsets,
 };
 
 static const char *const file_sink_aliases[] = {"FileStreamSink", "FileStreamSinkConnector", NULL};

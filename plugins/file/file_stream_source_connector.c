@@ -82,11 +82,90 @@ static void file_source_connector_destroy(void *self)
     free(fc);
 }
 
+static bool file_source_is_integer(const sluice_value_t *v)
+{
+    if (!v)
+        return false;
+    sluice_type_t t = sluice_value_type(v);
+    return t == SLUICE_TYPE_INT8 || t == SLUICE_TYPE_INT16 || t == SLUICE_TYPE_INT32 ||
+           t == SLUICE_TYPE_INT64;
+}
+
+static int64_t file_source_integer(const sluice_value_t *v)
+{
+    switch (sluice_value_type(v)) {
+    case SLUICE_TYPE_INT8: return sluice_value_get_int8(v);
+    case SLUICE_TYPE_INT16: return sluice_value_get_int16(v);
+    case SLUICE_TYPE_INT32: return sluice_value_get_int32(v);
+    default: return sluice_value_get_int64(v);
+    }
+}
+
+/*
+ * Kafka's FileStreamSourceConnector.alterOffsets: offsets can only be
+ * changed for a file (stdin has none); a null offset (a reset) is always
+ * allowed, so stale partitions can be cleaned up; otherwise the offset needs
+ * a non-negative integer position and the partition a filename. Whether the
+ * position fits the file is checked by the task when it starts.
+ */
+static int file_source_connector_alter_offsets(const sluice_strmap_t *props,
+                                               const sluice_value_t *const *partitions,
+                                               const sluice_value_t *const *offsets, size_t count,
+                                               char *errstr, size_t errstr_size)
+{
+    const char *file = sluice_strmap_get(props, FILE_CONFIG);
+    if (!file || !file[0]) {
+        snprintf(errstr, errstr_size,
+                 "Offsets cannot be modified if the '" FILE_CONFIG
+                 "' configuration is unspecified. This is because stdin is used for input and "
+                 "offsets are not tracked.");
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const sluice_value_t *offset = offsets ? offsets[i] : NULL;
+        if (!offset)
+            continue;
+        if (sluice_value_type(offset) != SLUICE_TYPE_MAP ||
+            !sluice_value_map_get_str(offset, FILE_POSITION_FIELD)) {
+            snprintf(errstr, errstr_size,
+                     "Offset objects should either be null or contain the key '" FILE_POSITION_FIELD
+                     "'");
+            return -1;
+        }
+        const sluice_value_t *position = sluice_value_map_get_str(offset, FILE_POSITION_FIELD);
+        if (!file_source_is_integer(position)) {
+            snprintf(errstr, errstr_size,
+                     "The value for the '" FILE_POSITION_FIELD
+                     "' key in the offset is expected to be a Long value");
+            return -1;
+        }
+        if (file_source_integer(position) < 0) {
+            snprintf(errstr, errstr_size,
+                     "The value for the '" FILE_POSITION_FIELD
+                     "' key in the offset should be a non-negative value");
+            return -1;
+        }
+        const sluice_value_t *partition = partitions ? partitions[i] : NULL;
+        if (!partition) {
+            snprintf(errstr, errstr_size, "Partition objects cannot be null");
+            return -1;
+        }
+        if (sluice_value_type(partition) != SLUICE_TYPE_MAP ||
+            !sluice_value_map_get_str(partition, FILE_FILENAME_FIELD)) {
+            snprintf(errstr, errstr_size,
+                     "Partition objects should contain the key '" FILE_FILENAME_FIELD "'");
+            return -1;
+        }
+    }
+    return 1;
+}
+
 static const sluice_connector_ops_t file_source_connector_ops = {
     .struct_size = sizeof(sluice_connector_ops_t),
     .start = file_source_connector_start,
     .task_configs = file_source_connector_task_configs,
     .destroy = file_source_connector_destroy,
+    .alter_offsets = file_source_connector_alter_offsets,
 };
 
 static const char *const file_source_aliases[] = {"FileStreamSource", "FileStreamSourceConnector",
