@@ -10,7 +10,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libltdl-dev default-libmysqlclient-dev
   libcunit1-dev librdkafka-dev
   # tests: real clients and servers
-  kcat python3-kafka python3-confluent-kafka mariadb-server curl
+  kcat python3-kafka python3-confluent-kafka mariadb-server curl openssl wrk
 )
 
 missing=()

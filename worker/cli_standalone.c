@@ -31,6 +31,7 @@
 #include "mem.h"
 #include "offset_store.h"
 #include "properties.h"
+#include "rest_api.h"
 #include "worker_config.h"
 
 #define STANDALONE_LOGGER "ConnectStandalone"
@@ -51,6 +52,8 @@ static void standalone_usage(FILE *out)
                  "broker.embedded=false, the integrated broker runs inside the worker, listening\n"
                  "on the first local address of bootstrap.servers, with its data under log.dirs\n"
                  "(default: a 'data' directory beside offset.storage.file.filename).\n"
+                 "The REST API listens on listeners (default http://:8083); with no connector\n"
+                 "files the worker starts empty and connectors are managed through it.\n"
                  "SIGINT or SIGTERM stops the worker cleanly.\n");
 }
 
@@ -161,17 +164,34 @@ static broker_t *standalone_start_broker(const worker_config_t *wc, char *errstr
     return broker;
 }
 
-/* Kafka's worker id: the REST listener's host and port. */
-static void standalone_worker_id(const worker_config_t *wc, char *out, size_t size)
+/*
+ * The Kafka cluster id GET / shows: the embedded broker's, else the external
+ * cluster's as its metadata tells (NULL when it cannot be reached within a
+ * few seconds; the worker still starts, as its clients retry).
+ */
+static char *standalone_cluster_id(const worker_config_t *wc, const broker_t *broker)
 {
-    const char *const *items;
-    size_t n = worker_config_listeners(wc, &items);
-    const char *hostport = n ? strstr(items[0], "://") : NULL;
-    hostport = hostport ? hostport + 3 : "";
-    char host[256] = "";
-    if (hostport[0] == ':' || !hostport[0])
-        gethostname(host, sizeof host - 1);
-    snprintf(out, size, "%s%s", host, hostport[0] ? hostport : ":8083");
+    if (broker)
+        return mem_strdup(broker_cluster_id(broker));
+    char err[512];
+    rd_kafka_conf_t *conf =
+        client_config_build(wc, NULL, CLIENT_ADMIN, NULL, "cluster-id", err, sizeof err);
+    if (!conf)
+        return NULL;
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    char *id = rd_kafka_clusterid(rk, 5000);
+    char *out = id ? mem_strdup(id) : NULL;
+    if (id)
+        rd_kafka_mem_free(rk, id);
+    else
+        log_warn(NULL, STANDALONE_LOGGER, "Could not read the Kafka cluster id from %s",
+                 sluice_config_get_string(worker_config_values(wc), "bootstrap.servers"));
+    rd_kafka_destroy(rk);
+    return out;
 }
 
 int cli_standalone(int argc, char **argv)
@@ -196,6 +216,7 @@ int cli_standalone(int argc, char **argv)
     offset_store_t *offsets = NULL;
     broker_t *broker = NULL;
     herder_t *herder = NULL;
+    rest_api_t *rest = NULL;
 
     /* plugin.path is read before the worker config is validated: config
      * providers are plugins too. */
@@ -281,18 +302,34 @@ int cli_standalone(int argc, char **argv)
         }
     }
 
-    char worker_id[300];
-    standalone_worker_id(wc, worker_id, sizeof worker_id);
+    /* The REST listeners are bound first: the worker id status shows is
+     * their address. */
+    rest = rest_api_start(wc, registry, err, sizeof err);
+    if (!rest) {
+        fprintf(stderr, "sluice standalone: REST server: %s\n", err);
+        goto out;
+    }
+    const char *worker_id = rest_api_worker_id(rest);
     herder = herder_new(wc, registry, offsets, worker_id);
+    char *cluster_id = standalone_cluster_id(wc, broker);
+    rest_api_attach(rest, herder, cluster_id);
+    free(cluster_id);
+    /* Connectors kept from earlier REST calls first, so that the files
+     * given now win over a stored config of the same name. */
+    if (herder_load_persisted(herder, err, sizeof err) < 0) {
+        fprintf(stderr, "sluice standalone: config.storage.file.filename: %s\n", err);
+        goto out;
+    }
     for (size_t i = 0; i < ncc; i++) {
         connector_config_t *cc = ccs[i];
         ccs[i] = NULL;
-        if (herder_put_connector(herder, cc, false, HERDER_TARGET_STARTED, NULL, err, sizeof err) !=
-            HERDER_OK)
+        if (herder_put_connector(herder, cc, true, HERDER_TARGET_STARTED, HERDER_ORIGIN_FILE, NULL,
+                                 err, sizeof err) != HERDER_OK)
             log_error(NULL, STANDALONE_LOGGER, "%s", err);
     }
-    log_info(NULL, STANDALONE_LOGGER, "Sluice worker %s started in %lld ms with %zu connector(s)",
-             worker_id, (long long)(standalone_now_ms() - t0), ncc);
+    log_info(NULL, STANDALONE_LOGGER,
+             "Sluice worker %s started in %lld ms with %zu connector(s); REST API at %s", worker_id,
+             (long long)(standalone_now_ms() - t0), ncc, rest_api_url(rest));
 
     int sig = 0;
     while (sigwait(&sigs, &sig) != 0)
@@ -302,6 +339,8 @@ int cli_standalone(int argc, char **argv)
     status = CLI_EXIT_OK;
 
 out:
+    /* REST first: no request may reach a herder being destroyed. */
+    rest_api_stop(rest);
     herder_destroy(herder);
     if (offsets && offset_store_flush(offsets, err, sizeof err)) {
         log_error(NULL, STANDALONE_LOGGER, "Could not write the offsets: %s", err);

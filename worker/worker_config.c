@@ -169,8 +169,16 @@ static int worker_check_listeners(const char *name, const char *value, char *err
     {.name = "listeners", .type = SLUICE_CONFIG_LIST, .default_value = NULL, \
      .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_CHECK(worker_check_listeners), \
      .doc = "Where the REST API listens: comma-separated URIs PROTOCOL://HOST:PORT with " \
-            "PROTOCOL http or https; an empty HOST means every interface. Default " \
-            "http://:8083."}, \
+            "PROTOCOL http or https; an empty HOST means every interface, port 0 any free " \
+            "port. Default http://:8083. An https listener reads PEM key material from " \
+            "listeners.https.ssl.keystore.location (one file with the certificate chain and " \
+            "the private key, as Kafka's ssl.keystore.type=PEM), or from the pair " \
+            "listeners.https.ssl.certificate.location and listeners.https.ssl.key.location, " \
+            "with listeners.https.ssl.key.password for an encrypted key. As in Kafka, the " \
+            "same keys without the listeners.https. prefix (ssl.keystore.location, ...) are " \
+            "used when no listeners.https.* key is set. Only PEM files are read " \
+            "(ssl.keystore.type JKS or PKCS12 is refused) and client certificates are not " \
+            "asked for (ssl.client.auth other than none is refused)."}, \
     {.name = "rest.host.name", .type = SLUICE_CONFIG_STRING, .default_value = NULL, \
      .importance = SLUICE_IMPORTANCE_LOW, \
      .doc = "Deprecated: use listeners. The host the REST API binds to when listeners is not " \
@@ -192,7 +200,23 @@ static int worker_check_listeners(const char *name, const char *value, char *err
      .doc = "The protocol (http or https) other workers use to reach this one."}, \
     {.name = "admin.listeners", .type = SLUICE_CONFIG_LIST, .default_value = NULL, \
      .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_CHECK(worker_check_listeners), \
-     .doc = "Where the /admin endpoints listen; unset means on listeners, empty disables them."}, \
+     .doc = "Where the /admin endpoints listen; unset means on listeners, empty disables them. " \
+            "An https admin listener reads its key material as listeners does, from " \
+            "admin.listeners.https.ssl.* keys (or the unprefixed ssl.* ones when none is set)."}, \
+    {.name = "rest.auth.credentials.file", .type = SLUICE_CONFIG_STRING, .default_value = NULL, \
+     .importance = SLUICE_IMPORTANCE_MEDIUM, \
+     .doc = "Sluice: turns on HTTP Basic authentication of every REST request. The file holds " \
+            "one 'user: password' line per user, as the JAAS PropertyFileLoginModule file of " \
+            "Kafka's BasicAuthSecurityRestExtension; lines starting with # and blank lines are " \
+            "ignored, and a comma after the password starts a role list, which is ignored. A " \
+            "file without any user refuses every request."}, \
+    {.name = "rest.request.max.bytes", .type = SLUICE_CONFIG_LONG, .default_value = "1048576", \
+     .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_AT_LEAST(1), \
+     .doc = "Sluice: the largest REST request body accepted, in bytes; a larger one is " \
+            "answered 413."}, \
+    {.name = "rest.threads", .type = SLUICE_CONFIG_INT, .default_value = "4", \
+     .importance = SLUICE_IMPORTANCE_LOW, .validator = SLUICE_RANGE(1, 64), \
+     .doc = "Sluice: how many threads serve each REST listener's requests."}, \
     {.name = "rest.extension.classes", .type = SLUICE_CONFIG_LIST, .default_value = "", \
      .importance = SLUICE_IMPORTANCE_LOW, \
      .doc = "Accepted for compatibility with Kafka; Java REST extensions do not apply."}, \
@@ -207,8 +231,11 @@ static int worker_check_listeners(const char *name, const char *value, char *err
             "GET, POST and HEAD."}, \
     {.name = "response.http.headers.config", .type = SLUICE_CONFIG_STRING, .default_value = "", \
      .importance = SLUICE_IMPORTANCE_LOW, \
-     .doc = "Headers added to every REST response, as Jetty's header rules " \
-            "('set X-Frame-Options: DENY, add Cache-Control: no-cache')."}, \
+     .doc = "Headers added to every REST response: comma-separated rules '[action] [header " \
+            "name]: [header value]' with action set, add, setDate or addDate (the date ones " \
+            "take milliseconds from now), as Jetty's HeaderFilter; a rule holding a comma is " \
+            "put in double quotes ('set X-Frame-Options: DENY, \"add Cache-Control: no-cache, " \
+            "no-store\"'). A malformed rule stops the worker at start."}, \
     {.name = "log.level", .type = SLUICE_CONFIG_STRING, .default_value = "INFO", \
      .importance = SLUICE_IMPORTANCE_LOW, \
      .validator = SLUICE_ONE_OF_NOCASE("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"), \
