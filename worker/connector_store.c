@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "mem.h"
 
 typedef struct store_entry {
@@ -219,86 +220,19 @@ static json_t *store_document(const connector_store_t *store, json_t **conns)
     return root;
 }
 
-/* Syncs the directory holding path, so that the rename itself survives a
- * crash. (offset_store.c has the same steps in a static helper.) */
-static int store_sync_dir(const char *path)
-{
-    char *dir = mem_strdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Replaces the file with root's text: a temporary file (mkstemp: mode
- * 0600, since configs may hold literal passwords) beside it, fsync, rename,
- * directory fsync. Takes root. */
+/* Replaces the file with root's text (mode 0600: configs may hold literal
+ * passwords). Takes root. */
 static int store_write(connector_store_t *store, json_t *root, char *errstr, size_t errstr_size)
 {
     char *text = json_dumps(root, JSON_INDENT(2));
     json_decref(root);
-    size_t plen = strlen(store->path);
-    char *tmp = mem_alloc(plen + sizeof ".tmp.XXXXXX");
-    memcpy(tmp, store->path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    const char *step = "create";
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        goto fail;
-    step = "write";
-    size_t len = strlen(text), done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, text + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            goto fail;
-        done += (size_t)n;
-    }
-    if (write(fd, "\n", 1) != 1)
-        goto fail;
-    step = "fsync";
-    if (fsync(fd) < 0)
-        goto fail;
-    step = "close";
-    int rc = close(fd);
-    fd = -1;
-    if (rc < 0)
-        goto fail;
-    step = "rename";
-    if (rename(tmp, store->path) < 0)
-        goto fail;
-    free(tmp);
+    size_t len = strlen(text);
+    text = mem_realloc(text, len + 2);
+    memcpy(text + len, "\n", 2);
+    int rc = atomic_file_replace(store->path, text, len + 1, 0600, "connector store", errstr,
+                                 errstr_size);
     free(text);
-    if (store_sync_dir(store->path) < 0) {
-        snprintf(errstr, errstr_size, "cannot fsync the directory of connector store %s: %s",
-                 store->path, strerror(errno));
-        return -1;
-    }
-    return 0;
-
-fail:
-    snprintf(errstr, errstr_size, "cannot %s %s to replace connector store %s: %s", step, tmp,
-             store->path, strerror(errno));
-    if (fd >= 0) {
-        close(fd);
-        unlink(tmp);
-    } else if (strcmp(step, "create")) {
-        unlink(tmp);
-    }
-    free(tmp);
-    free(text);
-    return -1;
+    return rc;
 }
 
 int connector_store_put(connector_store_t *store, const char *name, const sluice_strmap_t *config,

@@ -23,6 +23,7 @@
 
 #include <sluice/buf.h>
 
+#include "atomic_file.h"
 #include "mem.h"
 
 #define OFFSET_JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER)
@@ -699,87 +700,6 @@ size_t offset_store_list(offset_store_t *store, const char *connector,
 
 /* ---- flushing ------------------------------------------------------------ */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Syncs the directory holding path, so that the rename itself survives a
- * crash. */
-static int sync_dir(const char *path)
-{
-    char *dir = mem_strdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Replaces path with data: temp file, fsync, rename, directory fsync. */
-static int write_atomically(const char *path, const char *data, size_t len, char *errstr,
-                            size_t errstr_size)
-{
-    size_t plen = strlen(path);
-    char *tmp = mem_alloc(plen + 5);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    const char *step = "create";
-    int rc;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        goto fail;
-    step = "write";
-    if (write_all(fd, data, len) < 0)
-        goto fail;
-    step = "fsync";
-    if (fsync(fd) < 0)
-        goto fail;
-    step = "close";
-    rc = close(fd);
-    fd = -1;
-    if (rc < 0)
-        goto fail;
-    step = "rename";
-    if (rename(tmp, path) < 0)
-        goto fail;
-    free(tmp);
-    if (sync_dir(path) < 0) {
-        snprintf(errstr, errstr_size, "cannot fsync the directory of offset file %s: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    return 0;
-
-fail:
-    snprintf(errstr, errstr_size, "cannot %s %s to replace offset file %s: %s", step, tmp, path,
-             strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return -1;
-}
-
 int offset_store_flush(offset_store_t *store, char *errstr, size_t errstr_size)
 {
     if (!store->path)
@@ -802,8 +722,8 @@ int offset_store_flush(offset_store_t *store, char *errstr, size_t errstr_size)
     }
     pthread_mutex_unlock(&store->lock);
 
-    int rc = write_atomically(store->path, sluice_buf_data(buf), sluice_buf_len(buf), errstr,
-                              errstr_size);
+    int rc = atomic_file_replace(store->path, sluice_buf_data(buf), sluice_buf_len(buf), 0644,
+                                 "offset file", errstr, errstr_size);
     sluice_buf_destroy(buf);
     if (rc == 0) {
         pthread_mutex_lock(&store->lock);
