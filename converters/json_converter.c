@@ -30,7 +30,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base64.h"
 #include "conv_mem.h"
 #include "converters.h"
 #include "json_reader.h"
@@ -544,8 +543,8 @@ static int jc_read_decimal(jc_cx_t *cx, const sluice_schema_t *schema, const jso
                          cx->why);
         sluice_buf_destroy(text);
     } else if (json_is_string(json)) {
-        if (base64_decode(json_string_value(json), json_string_length(json), buf, cx->why,
-                          sizeof cx->why) < 0)
+        if (sluice_base64_decode(json_string_value(json), json_string_length(json), buf, cx->why,
+                                 sizeof cx->why) < 0)
             rc = jc_fail(cx, path, "Invalid bytes for Decimal field: %s", cx->why);
         else if (sluice_buf_len(buf) == 0)
             rc = jc_fail(cx, path, "Invalid bytes for Decimal field: no bytes");
@@ -796,8 +795,8 @@ static int jc_read_value(jc_cx_t *cx, const sluice_schema_t *schema, const json_
             return jc_fail(cx, path, "Invalid bytes field: expected a base64 string but found %s",
                            jsonr_type_name(json));
         sluice_buf_t *buf = sluice_buf_new();
-        if (base64_decode(json_string_value(json), json_string_length(json), buf, cx->why,
-                          sizeof cx->why) < 0) {
+        if (sluice_base64_decode(json_string_value(json), json_string_length(json), buf, cx->why,
+                                 sizeof cx->why) < 0) {
             sluice_buf_destroy(buf);
             return jc_fail(cx, path, "Invalid bytes field: %s", cx->why);
         }

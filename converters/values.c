@@ -43,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "caltime.h"
 #include "conv_mem.h"
 #include "converters.h"

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include <sluice/buf.h>
+#include <sluice/value.h>
 
 #include "log.h"
 #include "mem.h"
@@ -734,49 +735,6 @@ static bool equal_constant_time(const char *a, size_t a_len, const char *b, size
     return diff == 0;
 }
 
-static int base64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Decodes base64 text (padding optional) into a new buffer; NULL when it is
- * not base64. */
-static char *base64_decode(const char *text, size_t len, size_t *out_len)
-{
-    while (len && text[len - 1] == '=')
-        len--;
-    char *out = mem_alloc(len * 3 / 4 + 1);
-    size_t n = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < len; i++) {
-        int v = base64_value(text[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[n++] = (char)((acc >> bits) & 0xFF);
-        }
-    }
-    out[n] = '\0';
-    *out_len = n;
-    return out;
-}
-
 /* True when the Authorization header carries a configured user and password. */
 static bool authenticated(const rest_server_t *s, const char *authorization)
 {
@@ -789,10 +747,15 @@ static bool authenticated(const rest_server_t *s, const char *authorization)
     const char *token = authorization + 6;
     size_t token_len = strlen(token);
     trim_span(&token, &token_len);
-    size_t len = 0;
-    char *decoded = base64_decode(token, token_len, &len);
-    if (!decoded)
+    sluice_buf_t *buf = sluice_buf_new();
+    char why[128];
+    if (sluice_base64_decode(token, token_len, buf, why, sizeof why) < 0) {
+        sluice_buf_destroy(buf);
         return false;
+    }
+    size_t len = 0;
+    char *decoded = sluice_buf_detach(buf, &len);
+    sluice_buf_destroy(buf);
     char *colon = memchr(decoded, ':', len);
     bool ok = false;
     if (colon) {

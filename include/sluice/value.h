@@ -220,6 +220,14 @@ void sluice_format_double(double value, bool is_float, sluice_buf_t *out);
  * breaks, as java.util.Base64 and Jackson write) of len bytes. Any thread. */
 void sluice_base64_encode(const void *data, size_t len, sluice_buf_t *out);
 
+/* Appends the bytes that base64 text (len characters, standard alphabet)
+ * encodes to out, as Jackson and java.util.Base64's MIME decoder read it:
+ * whitespace is skipped, '=' padding is required. Returns 0, or -1 with
+ * errstr naming the offending character and its offset (out may then hold
+ * part of the bytes). Any thread. */
+int sluice_base64_decode(const char *text, size_t len, sluice_buf_t *out, char *errstr,
+                         size_t errstr_size);
+
 #ifdef __cplusplus
 }
 #endif
