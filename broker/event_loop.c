@@ -271,7 +271,9 @@ static int64_t loop_run_timers(broker_loop_t *loop)
 void broker_loop_run(broker_loop_t *loop)
 {
     struct epoll_event events[256];
-    atomic_store(&loop->stop, false);
+    /* stop is not cleared here: a stop that came before the loop thread got
+     * to run (a worker giving up right after starting its broker) must still
+     * end it. */
     while (!atomic_load(&loop->stop)) {
         int64_t wait = loop_run_timers(loop);
         if (atomic_load(&loop->stop))

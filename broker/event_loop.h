@@ -59,7 +59,8 @@ void broker_loop_del_timer(broker_loop_t *loop, uint64_t id);
 /* The loop's monotonic clock in ms (refreshed once per iteration). */
 int64_t broker_loop_now_ms(const broker_loop_t *loop);
 
-/* Runs until broker_loop_stop(). */
+/* Runs until broker_loop_stop(), returning at once when it was called
+ * before. A loop runs once. */
 void broker_loop_run(broker_loop_t *loop);
 
 /* Makes broker_loop_run return soon. Any thread; async-signal-safe. */

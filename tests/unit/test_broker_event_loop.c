@@ -164,10 +164,23 @@ static void test_stop_from_another_thread(void)
     broker_loop_destroy(loop);
 }
 
+/* A stop that comes before the loop runs still ends it (a worker that stops
+ * its broker right after starting it must not hang). */
+static void test_stop_before_run(void)
+{
+    char err[256];
+    broker_loop_t *loop = broker_loop_new(err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(loop);
+    broker_loop_stop(loop);
+    broker_loop_run(loop); /* returns at once, or the test times out */
+    broker_loop_destroy(loop);
+}
+
 void test_register(void)
 {
     TEST_SUITE("broker event loop", {"fd and one-shot timer", test_fd_and_one_shot_timer},
                {"timer order, repeat and cancel", test_timer_order_repeat_and_cancel},
                {"post from another thread", test_post_from_another_thread},
-               {"stop from another thread", test_stop_from_another_thread});
+               {"stop from another thread", test_stop_from_another_thread},
+               {"stop before run", test_stop_before_run});
 }
