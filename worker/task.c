@@ -591,8 +591,9 @@ static void *task_main(void *arg)
         inited = true;
         if (task_plugin_start(task, why, sizeof why) != SLUICE_OK) {
             snprintf(errstr, sizeof errstr,
-                     "org.apache.kafka.connect.errors.ConnectException: %s failed to start: %s",
-                     task->cls->name, why);
+                     "org.apache.kafka.connect.errors.ConnectException: Task %s of %s failed to "
+                     "start: %s",
+                     task->name, task->cls->name, why);
             failed = true;
         } else {
             log_info(task->name, TASK_LOGGER, "%s started", task->cls->name);
