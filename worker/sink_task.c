@@ -998,6 +998,13 @@ static int sink_consumer_error(sink_t *st, const rd_kafka_message_t *msg, char *
     char fatal[512];
     rd_kafka_resp_err_t fatal_err = rd_kafka_fatal_error(st->rk, fatal, sizeof fatal);
     const char *text = rd_kafka_message_errstr(msg);
+    if (!fatal_err && (msg->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                       msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)) {
+        /* A sink often starts before anything wrote its topic: nothing is
+         * wrong, it is consumed once it exists. */
+        log_info(task->name, SINK_LOGGER, "Waiting for the topic to exist: %s", text);
+        return 0;
+    }
     if (!fatal_err && sink_error_is_transient(msg->err)) {
         log_warn(task->name, SINK_LOGGER, "Consumer error (retrying): %s", text);
         return 0;
