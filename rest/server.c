@@ -39,6 +39,7 @@
 #include <sluice/buf.h>
 #include <sluice/value.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 
@@ -386,18 +387,11 @@ struct rest_request {
     const char *cors_origin; /* the Origin header when it is allowed */
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static rest_request_t *request_new(rest_listener_t *listener, const char *uri)
 {
     rest_request_t *req = mem_calloc(1, sizeof(*req));
     req->listener = listener;
-    req->start_ms = now_ms();
+    req->start_ms = clock_monotonic_ms();
     req->uri = mem_strdup(uri ? uri : "");
     return req;
 }
@@ -668,7 +662,7 @@ static enum MHD_Result send_answer(rest_request_t *req, rest_answer_t *a)
         free(data);
     }
     log_debug(NULL, REST_LOGGER, "%s %.*s %d %lld ms", req->method ? req->method : "-", 512,
-              rest_request_path(req), a->status, (long long)(now_ms() - req->start_ms));
+              rest_request_path(req), a->status, (long long)(clock_monotonic_ms() - req->start_ms));
     json_decref(a->body);
     a->body = NULL;
     headers_clear(&a->headers);

@@ -16,6 +16,7 @@
 
 #include <sluice/strmap.h>
 
+#include "clock.h"
 #include "mem.h"
 #include "properties.h"
 
@@ -741,9 +742,7 @@ bool cli_kafka_topic_is_internal(const char *topic)
 
 int64_t cli_kafka_wallclock_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_wall_ms();
 }
 
 int64_t cli_kafka_monotonic_us(void)

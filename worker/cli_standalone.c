@@ -26,6 +26,7 @@
 #include "broker.h"
 #include "cli.h"
 #include "client_config.h"
+#include "clock.h"
 #include "herder.h"
 #include "log.h"
 #include "mem.h"
@@ -35,13 +36,6 @@
 #include "worker_config.h"
 
 #define STANDALONE_LOGGER "ConnectStandalone"
-
-static int64_t standalone_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void standalone_usage(FILE *out)
 {
@@ -204,7 +198,7 @@ int cli_standalone(int argc, char **argv)
         standalone_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    int64_t t0 = standalone_now_ms();
+    int64_t t0 = clock_monotonic_ms();
     const char *worker_file = argv[1];
     static char err[16384];
     int status = CLI_EXIT_FAILURE;
@@ -329,7 +323,7 @@ int cli_standalone(int argc, char **argv)
     }
     log_info(NULL, STANDALONE_LOGGER,
              "Sluice worker %s started in %lld ms with %zu connector(s); REST API at %s", worker_id,
-             (long long)(standalone_now_ms() - t0), ncc, rest_api_url(rest));
+             (long long)(clock_monotonic_ms() - t0), ncc, rest_api_url(rest));
 
     int sig = 0;
     while (sigwait(&sigs, &sig) != 0)

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 
@@ -208,9 +209,7 @@ bool error_handler_config_parse(error_handler_config_t *conf, const sluice_strma
 static int64_t error_handler_default_clock(void *opaque)
 {
     (void)opaque;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_monotonic_ms();
 }
 
 /* opaque is the handler, so that error_handler_stop() can wake the wait. */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "mem.h"
 
 /* The most verbose level of root and every logger: the fast check. */
@@ -103,13 +104,6 @@ static int log_effective_locked(const char *name)
     }
 }
 
-static int64_t log_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int log_info_cmp(const void *a, const void *b)
 {
     const log_logger_info_t *x = a, *y = b;
@@ -174,7 +168,7 @@ size_t log_logger_set(const char *name, sluice_log_level_t level, char ***affect
 {
     bool root = strcmp(name, LOG_ROOT_LOGGER) == 0;
     size_t len = strlen(name);
-    int64_t now = log_wall_ms();
+    int64_t now = clock_wall_ms();
     pthread_mutex_lock(&log_lock);
     if (!root)
         log_add_locked(name);

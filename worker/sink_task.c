@@ -46,6 +46,7 @@
  * kind's state through task->kind under task->lock, which fini clears
  * before anything is freed.
  */
+#include "clock.h"
 #include "task.h"
 
 #include <inttypes.h>
@@ -1066,7 +1067,7 @@ static void sink_arm_nudge(sink_t *st, rd_kafka_resp_err_t err)
         (err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && err != RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC))
         return;
     st->nudges = 0;
-    st->nudge_at = task_now_ms() + SINK_NUDGE_FIRST_MS;
+    st->nudge_at = clock_monotonic_ms() + SINK_NUDGE_FIRST_MS;
 }
 
 /* ---- the loop ----------------------------------------------------------------------------- */
@@ -1233,7 +1234,7 @@ static int sink_deliver(sink_t *st, char *errstr, size_t errstr_size)
                  "%" PRId64 " ms",
                  arg.retry_msg[0] ? arg.retry_msg : "put asked to be retried", count,
                  st->retry_backoff_ms);
-        st->retry_at = task_now_ms() + st->retry_backoff_ms;
+        st->retry_at = clock_monotonic_ms() + st->retry_backoff_ms;
         st->paused_for_retry = true;
         sink_sync_pause(st);
         return 0;
@@ -1277,13 +1278,13 @@ static int sink_run(task_t *task, char *errstr, size_t errstr_size)
 {
     sink_t *st = task->kind;
     int64_t interval = task->offset_flush_interval_ms > 0 ? task->offset_flush_interval_ms : 1;
-    st->next_commit = task_now_ms() + interval;
+    st->next_commit = clock_monotonic_ms() + interval;
     while (!task_stopping(task)) {
         if (st->failed)
             goto failed;
         sink_follow_target(st);
 
-        int64_t now = task_now_ms();
+        int64_t now = clock_monotonic_ms();
         if (atomic_exchange(&st->commit_requested, false) || now >= st->next_commit) {
             sink_commit(st, false);
             st->next_commit = now + interval;
@@ -1313,7 +1314,7 @@ static int sink_run(task_t *task, char *errstr, size_t errstr_size)
         /* Kafka puts after every poll, an empty batch included, so a sink
          * can do time-based work; never while paused. */
         if (!st->target_paused && !task_target_paused(task) &&
-            (!st->paused_for_retry || task_now_ms() >= st->retry_at)) {
+            (!st->paused_for_retry || clock_monotonic_ms() >= st->retry_at)) {
             if (sink_deliver(st, errstr, errstr_size))
                 return -1;
         }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 #include "offset_tracker.h"
@@ -181,7 +182,7 @@ static int source_commit(task_t *task, char *errstr, size_t errstr_size)
         if (task->cls->source_task->commit && task->self)
             task->cls->source_task->commit(task->self);
     }
-    sk->next_commit = task_now_ms() + task->offset_flush_interval_ms;
+    sk->next_commit = clock_monotonic_ms() + task->offset_flush_interval_ms;
     return rc;
 }
 
@@ -465,7 +466,7 @@ static int source_init(task_t *task, char *errstr, size_t errstr_size)
     sk->primed = sluice_strmap_new();
     sk->commit_record = task->cls->source_task->commit_record != NULL;
     sk->tolerate_all = task->errors_config.tolerance == ERROR_HANDLER_TOLERANCE_ALL;
-    sk->next_commit = task_now_ms() + task->offset_flush_interval_ms;
+    sk->next_commit = clock_monotonic_ms() + task->offset_flush_interval_ms;
 
     sk->topics = topic_creation_new(
         connector_config_props(task->cc),
@@ -528,7 +529,7 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
             if (!task_wait_while_paused(task))
                 break;
         }
-        if (task_now_ms() >= sk->next_commit && source_commit(task, errstr, errstr_size))
+        if (clock_monotonic_ms() >= sk->next_commit && source_commit(task, errstr, errstr_size))
             return -1;
 
         int pr = source_poll(task, errstr, errstr_size);

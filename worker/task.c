@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 #include "plugin_registry.h"
@@ -20,13 +21,6 @@
 
 /* How long a DLQ topic creation or a DLQ flush may take. */
 #define TASK_DLQ_TIMEOUT_MS 10000
-
-int64_t task_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 task_t *task_new(const task_env_t *env)
 {

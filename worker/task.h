@@ -253,9 +253,6 @@ void task_set_state(task_t *task, worker_state_t state);
  * target state changes. Task thread only. */
 void task_sleep(task_t *task, int64_t ms);
 
-/* A monotonic clock in milliseconds. */
-int64_t task_now_ms(void);
-
 /*
  * The converter steps, for error_handler_execute: each converts one thing
  * and reports failures as the converter did. The arg structs carry inputs
