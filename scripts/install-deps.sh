@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   # libraries
   libmicrohttpd-dev libjansson-dev libltdl-dev default-libmysqlclient-dev
-  libcunit1-dev librdkafka-dev
+  libcunit1-dev librdkafka-dev libjemalloc-dev
   # tests: real clients and servers
   kcat python3-kafka python3-confluent-kafka mariadb-server curl openssl wrk
 )
