@@ -164,7 +164,7 @@ static int tf_rx_class(tf_rx_parse_t *p)
         /* a range, unless the '-' ends the class */
         if (s[p->pos] == '-' && s[p->pos + 1] && s[p->pos + 1] != ']') {
             p->pos++;
-            int hi;
+            int hi = -1;
             if (tf_rx_class_atom(p, &cls, &hi) < 0)
                 goto done;
             if (hi < 0) {

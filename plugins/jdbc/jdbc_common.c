@@ -49,15 +49,15 @@ char *jdbc_strndup(const char *str, size_t len)
     return p;
 }
 
-bool jdbc_sleep_ms(long ms, const volatile int *stop)
+bool jdbc_sleep_ms(long ms, const atomic_int *stop)
 {
     while (ms > 0) {
-        if (stop && *stop)
+        if (stop && atomic_load(stop))
             return true;
         long slice = ms > 100 ? 100 : ms;
         struct timespec ts = {.tv_sec = 0, .tv_nsec = slice * 1000000L};
         nanosleep(&ts, NULL);
         ms -= slice;
     }
-    return stop && *stop;
+    return stop && atomic_load(stop);
 }

@@ -6,6 +6,7 @@
 #ifndef PLUGINS_JDBC_JDBC_COMMON_H
 #define PLUGINS_JDBC_JDBC_COMMON_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <sluice/sluice.h>
@@ -22,6 +23,6 @@ char *jdbc_strndup(const char *str, size_t len);
 
 /* Sleeps ms milliseconds, in slices of at most 100 ms, returning early (true)
  * once *stop is set. stop may be NULL. */
-bool jdbc_sleep_ms(long ms, const volatile int *stop);
+bool jdbc_sleep_ms(long ms, const atomic_int *stop);
 
 #endif

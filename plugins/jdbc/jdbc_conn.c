@@ -26,7 +26,7 @@ struct jdbc_conn {
     int attempts;
     long backoff_ms;
     const sluice_ctx_t *ctx;
-    const volatile int *stop;
+    const atomic_int *stop;
     MYSQL *mysql;
     unsigned int last_errno; /* of the last failed open */
 };
@@ -173,7 +173,7 @@ void jdbc_conn_epoch_ms_to_time(const jdbc_conn_t *conn, int64_t epoch_ms, MYSQL
 
 jdbc_conn_t *jdbc_conn_new_from(const char *url, const char *user, const char *password,
                                 int attempts, long backoff_ms, const char *timezone,
-                                const sluice_ctx_t *ctx, const volatile int *stop, char *errstr,
+                                const sluice_ctx_t *ctx, const atomic_int *stop, char *errstr,
                                 size_t errstr_size)
 {
     long offset = 0;
@@ -209,7 +209,7 @@ jdbc_conn_t *jdbc_conn_new_from(const char *url, const char *user, const char *p
 }
 
 jdbc_conn_t *jdbc_conn_new(const sluice_config_t *config, const sluice_ctx_t *ctx,
-                           const volatile int *stop, char *errstr, size_t errstr_size)
+                           const atomic_int *stop, char *errstr, size_t errstr_size)
 {
     return jdbc_conn_new_from(sluice_config_get_string(config, JDBC_CONNECTION_URL_CONFIG),
                               sluice_config_get_string(config, JDBC_CONNECTION_USER_CONFIG),

@@ -8,6 +8,7 @@
 #ifndef PLUGINS_JDBC_JDBC_CONN_H
 #define PLUGINS_JDBC_JDBC_CONN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,13 +94,13 @@ typedef struct jdbc_conn jdbc_conn_t;
  * from any thread. Returns NULL with errstr on a malformed URL.
  */
 jdbc_conn_t *jdbc_conn_new(const sluice_config_t *config, const sluice_ctx_t *ctx,
-                           const volatile int *stop, char *errstr, size_t errstr_size);
+                           const atomic_int *stop, char *errstr, size_t errstr_size);
 
 /* The same from plain values (validate callbacks, tests). user/password may
  * be NULL; timezone NULL means UTC. */
 jdbc_conn_t *jdbc_conn_new_from(const char *url, const char *user, const char *password,
                                 int attempts, long backoff_ms, const char *timezone,
-                                const sluice_ctx_t *ctx, const volatile int *stop, char *errstr,
+                                const sluice_ctx_t *ctx, const atomic_int *stop, char *errstr,
                                 size_t errstr_size);
 
 /* Closes the connection, if open, and frees conn. NULL does nothing. */

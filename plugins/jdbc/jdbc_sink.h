@@ -32,6 +32,20 @@ extern const sluice_sink_task_ops_t jdbc_sink_task_ops;
 #define JDBC_SINK_MAX_RETRIES "max.retries"
 #define JDBC_SINK_RETRY_BACKOFF_MS "retry.backoff.ms"
 #define JDBC_SINK_REPLACE_NULL_WITH_DEFAULT "replace.null.with.default"
+#define JDBC_SINK_QUOTE_SQL_IDENTIFIERS "quote.sql.identifiers"
+#define JDBC_SINK_TABLE_TYPES "table.types"
+#define JDBC_SINK_DATE_TIMEZONE "date.timezone"
+/* Accepted for compatibility; they change nothing here (see the config docs). */
+#define JDBC_SINK_DIALECT_NAME "dialect.name"
+#define JDBC_SINK_TIMESTAMP_FIELDS_LIST "timestamp.fields.list"
+#define JDBC_SINK_TIMESTAMP_PRECISION_MODE "timestamp.precision.mode"
+#define JDBC_SINK_DATE_CALENDAR_SYSTEM "date.calendar.system"
+#define JDBC_SINK_TRIM_SENSITIVE_LOG "trim.sensitive.log"
+#define JDBC_SINK_MSSQL_USE_MERGE_HOLDLOCK "mssql.use.merge.holdlock"
+
+/* table.types as a bit set. */
+#define JDBC_SINK_TABLE_TYPE_TABLE 1
+#define JDBC_SINK_TABLE_TYPE_VIEW 2
 
 /* The Kafka coordinates pk.mode=kafka uses by default. */
 #define JDBC_SINK_KAFKA_PK_TOPIC "__connect_topic"
@@ -90,6 +104,7 @@ typedef struct jdbc_sink_fields {
     size_t nkeys;
     size_t *nonkeys;
     size_t nnonkeys;
+    bool quote; /* quote.sql.identifiers: true (always) unless the writer says never */
 } jdbc_sink_fields_t;
 
 /*
@@ -113,10 +128,11 @@ int jdbc_sink_fields_find(const jdbc_sink_fields_t *fields, const char *name);
 /* table.name.format with every "${topic}" replaced by topic; malloc()ed. */
 char *jdbc_sink_table_name(const char *format, const char *topic);
 
-/* Appends ident quoted with backticks (embedded backticks doubled). A
- * table name "db.table" is quoted part by part. */
-void jdbc_sink_quote(sluice_buf_t *out, const char *ident);
-void jdbc_sink_quote_table(sluice_buf_t *out, const char *table);
+/* Appends ident quoted with backticks (embedded backticks doubled), or as
+ * it is when quote is false (quote.sql.identifiers=never). A table name
+ * "db.table" is quoted part by part. */
+void jdbc_sink_quote(sluice_buf_t *out, const char *ident, bool quote);
+void jdbc_sink_quote_table(sluice_buf_t *out, const char *table, bool quote);
 
 /*
  * The MySQL column type for col (Confluent's MySqlDatabaseDialect.getSqlType),
@@ -180,6 +196,9 @@ typedef struct jdbc_sink_settings {
     bool auto_create;
     bool auto_evolve;
     bool replace_null_with_default;
+    bool quote_identifiers; /* quote.sql.identifiers=always */
+    bool date_utc;          /* date.timezone=UTC */
+    int table_types;        /* JDBC_SINK_TABLE_TYPE_* bits */
 } jdbc_sink_settings_t;
 
 typedef struct jdbc_sink_writer jdbc_sink_writer_t;

@@ -30,6 +30,13 @@ static const sluice_config_key_t jdbc_sink_config[] = {
      .display_name = "Enable deletes",
      .doc = "Whether a record with a null value (a tombstone) deletes the row of its key. Needs "
             "pk.mode=record_key."},
+    {.name = JDBC_SINK_TABLE_TYPES, .type = SLUICE_CONFIG_LIST, .default_value = "TABLE",
+     .importance = SLUICE_IMPORTANCE_LOW, .group = "Writes", .order_in_group = 4,
+     .display_name = "Table Types",
+     .validator = SLUICE_ONE_OF_NOCASE("TABLE", "PARTITIONED_TABLE", "VIEW"),
+     .doc = "The kinds of relation the sink writes to: any of TABLE, PARTITIONED_TABLE (a "
+            "partitioned table is a TABLE in MySQL) and VIEW. A relation of another kind counts "
+            "as missing. Writing to a view needs an updatable view that has every column."},
     {.name = JDBC_SINK_TABLE_NAME_FORMAT, .type = SLUICE_CONFIG_STRING, .default_value = "${topic}",
      .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "Data Mapping", .order_in_group = 1,
      .display_name = "Table Name Format",
@@ -60,6 +67,30 @@ static const sluice_config_key_t jdbc_sink_config[] = {
      .default_value = "true", .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "Data Mapping",
      .order_in_group = 5, .display_name = "Replace null value with default value",
      .doc = "Whether a null field whose schema has a default value is written as that default."},
+    {.name = JDBC_SINK_DATE_TIMEZONE, .type = SLUICE_CONFIG_STRING,
+     .default_value = "DB_TIMEZONE", .importance = SLUICE_IMPORTANCE_LOW,
+     .group = "Data Mapping", .order_in_group = 6, .display_name = "Time Zone used for Date",
+     .validator = SLUICE_ONE_OF_NOCASE("DB_TIMEZONE", "UTC"),
+     .doc = "How Date values are written. DB_TIMEZONE (Confluent's default, kept for "
+            "compatibility): the date that midnight UTC of the day has in db.timezone, so a zone "
+            "west of UTC writes the day before. UTC: the day as it is (recommended)."},
+    {.name = JDBC_SINK_TIMESTAMP_FIELDS_LIST, .type = SLUICE_CONFIG_LIST, .default_value = "",
+     .importance = SLUICE_IMPORTANCE_LOW, .group = "Data Mapping", .order_in_group = 7,
+     .display_name = "Timestamp Fields Whitelist",
+     .doc = "Accepted for compatibility and ignored: Confluent uses it to turn microsecond or "
+            "nanosecond INT64 / STRING fields into timestamps for databases with such precision; "
+            "here a Timestamp is always the Connect logical type (milliseconds)."},
+    {.name = JDBC_SINK_TIMESTAMP_PRECISION_MODE, .type = SLUICE_CONFIG_STRING,
+     .default_value = "microseconds", .importance = SLUICE_IMPORTANCE_LOW,
+     .group = "Data Mapping", .order_in_group = 8, .display_name = "Sink Timestamp Precision mode",
+     .validator = SLUICE_ONE_OF_NOCASE("microseconds", "nanoseconds"),
+     .doc = "Accepted for compatibility and ignored: it applies to timestamp.fields.list only."},
+    {.name = JDBC_SINK_DATE_CALENDAR_SYSTEM, .type = SLUICE_CONFIG_STRING,
+     .default_value = "LEGACY", .importance = SLUICE_IMPORTANCE_LOW, .group = "Data Mapping",
+     .order_in_group = 9, .display_name = "Date Calendar System",
+     .validator = SLUICE_ONE_OF_NOCASE("LEGACY", "PROLEPTIC_GREGORIAN"),
+     .doc = "Accepted for compatibility; dates are always proleptic Gregorian here (Confluent's "
+            "LEGACY differs only before 1582-10-15)."},
     {.name = JDBC_SINK_AUTO_CREATE, .type = SLUICE_CONFIG_BOOLEAN, .default_value = "false",
      .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "DDL Support", .order_in_group = 1,
      .display_name = "Auto-Create",
@@ -70,6 +101,17 @@ static const sluice_config_key_t jdbc_sink_config[] = {
      .display_name = "Auto-Evolve",
      .doc = "Whether columns the record's schema has and the table lacks are added (ALTER TABLE "
             "ADD); columns are never dropped or changed."},
+    {.name = JDBC_SINK_QUOTE_SQL_IDENTIFIERS, .type = SLUICE_CONFIG_STRING,
+     .default_value = "always", .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "DDL Support",
+     .order_in_group = 3, .display_name = "Quote Identifiers",
+     .validator = SLUICE_ONE_OF_NOCASE("always", "never"),
+     .doc = "Whether table and column names are quoted with backticks in the SQL the sink "
+            "writes (always) or written as they are (never: names must then be valid unquoted "
+            "identifiers)."},
+    {.name = JDBC_SINK_MSSQL_USE_MERGE_HOLDLOCK, .type = SLUICE_CONFIG_BOOLEAN,
+     .default_value = "true", .importance = SLUICE_IMPORTANCE_LOW, .group = "DML Support",
+     .order_in_group = 1, .display_name = "SQL Server - Use HOLDLOCK in MERGE",
+     .doc = "Accepted for compatibility and ignored: it applies to SQL Server only."},
     {.name = JDBC_SINK_MAX_RETRIES, .type = SLUICE_CONFIG_INT, .default_value = "10",
      .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "Retries", .order_in_group = 1,
      .display_name = "Maximum Retries", .validator = SLUICE_AT_LEAST(0),
@@ -78,6 +120,17 @@ static const sluice_config_key_t jdbc_sink_config[] = {
      .importance = SLUICE_IMPORTANCE_MEDIUM, .group = "Retries", .order_in_group = 2,
      .display_name = "Retry Backoff (millis)", .validator = SLUICE_AT_LEAST(0),
      .doc = "Milliseconds to wait after a failed write before trying again."},
+    {.name = JDBC_SINK_DIALECT_NAME, .type = SLUICE_CONFIG_STRING, .default_value = "",
+     .importance = SLUICE_IMPORTANCE_LOW, .group = "Connection", .order_in_group = 10,
+     .display_name = "Database Dialect",
+     .validator = SLUICE_ONE_OF_NOCASE("", "MySqlDatabaseDialect"),
+     .doc = "Accepted for compatibility: empty or MySqlDatabaseDialect, the only dialect "
+            "there is (MariaDB included)."},
+    {.name = JDBC_SINK_TRIM_SENSITIVE_LOG, .type = SLUICE_CONFIG_BOOLEAN,
+     .default_value = "false", .importance = SLUICE_IMPORTANCE_LOW, .group = "Connection",
+     .order_in_group = 11, .display_name = "Trim sensitive log",
+     .doc = "Accepted for compatibility and ignored: the sink never logs record values or "
+            "passwords (statements are logged with placeholders only)."},
     SLUICE_CONFIG_END};
 /* clang-format on */
 

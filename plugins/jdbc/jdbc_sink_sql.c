@@ -294,6 +294,7 @@ jdbc_sink_fields_t *jdbc_sink_fields_new(const char *table, jdbc_sink_pk_mode_t 
     }
 
     jdbc_sink_fields_t *f = jdbc_calloc(1, sizeof *f);
+    f->quote = true;
     f->keys = jdbc_calloc(nkeys + 1, sizeof *f->keys);
     f->nonkeys = jdbc_calloc(b.ncols - nkeys + 1, sizeof *f->nonkeys);
     /* Statement order: keys as extracted, then non-keys in value order. The
@@ -364,8 +365,12 @@ char *jdbc_sink_table_name(const char *format, const char *topic)
     return name;
 }
 
-static void quote_part(sluice_buf_t *out, const char *ident, size_t len)
+static void quote_part(sluice_buf_t *out, const char *ident, size_t len, bool quote)
 {
+    if (!quote) {
+        sluice_buf_append(out, ident, len);
+        return;
+    }
     sluice_buf_putc(out, '`');
     for (size_t i = 0; i < len; i++) {
         if (ident[i] == '`')
@@ -375,22 +380,22 @@ static void quote_part(sluice_buf_t *out, const char *ident, size_t len)
     sluice_buf_putc(out, '`');
 }
 
-void jdbc_sink_quote(sluice_buf_t *out, const char *ident)
+void jdbc_sink_quote(sluice_buf_t *out, const char *ident, bool quote)
 {
-    quote_part(out, ident, strlen(ident));
+    quote_part(out, ident, strlen(ident), quote);
 }
 
-void jdbc_sink_quote_table(sluice_buf_t *out, const char *table)
+void jdbc_sink_quote_table(sluice_buf_t *out, const char *table, bool quote)
 {
     /* Confluent's TableId: "catalog.table" names a table in another database. */
     const char *dot = strchr(table, '.');
     if (dot && dot != table && dot[1] && !strchr(dot + 1, '.')) {
-        quote_part(out, table, (size_t)(dot - table));
+        quote_part(out, table, (size_t)(dot - table), quote);
         sluice_buf_putc(out, '.');
-        quote_part(out, dot + 1, strlen(dot + 1));
+        quote_part(out, dot + 1, strlen(dot + 1), quote);
         return;
     }
-    quote_part(out, table, strlen(table));
+    quote_part(out, table, strlen(table), quote);
 }
 
 /* ---- the reverse type mapping ------------------------------------------------------- */
@@ -438,12 +443,12 @@ static void column_list(sluice_buf_t *out, const jdbc_sink_fields_t *f)
     for (size_t i = 0; i < f->nkeys; i++) {
         if (i)
             sluice_buf_putc(out, ',');
-        jdbc_sink_quote(out, f->cols[f->keys[i]].name);
+        jdbc_sink_quote(out, f->cols[f->keys[i]].name, f->quote);
     }
     for (size_t i = 0; i < f->nnonkeys; i++) {
         if (i || f->nkeys)
             sluice_buf_putc(out, ',');
-        jdbc_sink_quote(out, f->cols[f->nonkeys[i]].name);
+        jdbc_sink_quote(out, f->cols[f->nonkeys[i]].name, f->quote);
     }
 }
 
@@ -468,7 +473,7 @@ int jdbc_sink_sql_insert(sluice_buf_t *out, const char *table, const jdbc_sink_f
     }
     size_t ncols = fields->nkeys + fields->nnonkeys;
     sluice_buf_puts(out, mode == JDBC_SINK_UPSERT ? "insert into " : "INSERT INTO ");
-    jdbc_sink_quote_table(out, table);
+    jdbc_sink_quote_table(out, table, fields->quote);
     sluice_buf_putc(out, '(');
     column_list(out, fields);
     sluice_buf_puts(out, mode == JDBC_SINK_UPSERT ? ") values" : ") VALUES");
@@ -486,9 +491,9 @@ int jdbc_sink_sql_insert(sluice_buf_t *out, const char *table, const jdbc_sink_f
         for (size_t i = 0; i < n; i++) {
             if (i)
                 sluice_buf_putc(out, ',');
-            jdbc_sink_quote(out, fields->cols[idx[i]].name);
+            jdbc_sink_quote(out, fields->cols[idx[i]].name, fields->quote);
             sluice_buf_puts(out, "=values(");
-            jdbc_sink_quote(out, fields->cols[idx[i]].name);
+            jdbc_sink_quote(out, fields->cols[idx[i]].name, fields->quote);
             sluice_buf_putc(out, ')');
         }
     }
@@ -512,19 +517,19 @@ int jdbc_sink_sql_update(sluice_buf_t *out, const char *table, const jdbc_sink_f
         return -1;
     }
     sluice_buf_puts(out, "UPDATE ");
-    jdbc_sink_quote_table(out, table);
+    jdbc_sink_quote_table(out, table, fields->quote);
     sluice_buf_puts(out, " SET ");
     for (size_t i = 0; i < fields->nnonkeys; i++) {
         if (i)
             sluice_buf_puts(out, ", ");
-        jdbc_sink_quote(out, fields->cols[fields->nonkeys[i]].name);
+        jdbc_sink_quote(out, fields->cols[fields->nonkeys[i]].name, fields->quote);
         sluice_buf_puts(out, " = ?");
     }
     sluice_buf_puts(out, " WHERE ");
     for (size_t i = 0; i < fields->nkeys; i++) {
         if (i)
             sluice_buf_puts(out, " AND ");
-        jdbc_sink_quote(out, fields->cols[fields->keys[i]].name);
+        jdbc_sink_quote(out, fields->cols[fields->keys[i]].name, fields->quote);
         sluice_buf_puts(out, " = ?");
     }
     return 0;
@@ -541,13 +546,13 @@ int jdbc_sink_sql_delete(sluice_buf_t *out, const char *table, const jdbc_sink_f
         return -1;
     }
     sluice_buf_puts(out, "DELETE FROM ");
-    jdbc_sink_quote_table(out, table);
+    jdbc_sink_quote_table(out, table, fields->quote);
     sluice_buf_puts(out, " WHERE ");
     if (rows == 1) {
         for (size_t i = 0; i < fields->nkeys; i++) {
             if (i)
                 sluice_buf_puts(out, " AND ");
-            jdbc_sink_quote(out, fields->cols[fields->keys[i]].name);
+            jdbc_sink_quote(out, fields->cols[fields->keys[i]].name, fields->quote);
             sluice_buf_puts(out, " = ?");
         }
         return 0;
@@ -558,7 +563,7 @@ int jdbc_sink_sql_delete(sluice_buf_t *out, const char *table, const jdbc_sink_f
     for (size_t i = 0; i < fields->nkeys; i++) {
         if (i)
             sluice_buf_putc(out, ',');
-        jdbc_sink_quote(out, fields->cols[fields->keys[i]].name);
+        jdbc_sink_quote(out, fields->cols[fields->keys[i]].name, fields->quote);
     }
     sluice_buf_puts(out, ") IN (");
     for (size_t r = 0; r < rows; r++) {
@@ -664,14 +669,14 @@ static void default_literal(sluice_buf_t *out, const sluice_schema_t *s, const s
 
 /* Confluent's writeColumnSpec: name, type, then DEFAULT, NULL or NOT NULL. A
  * key column is never NULL. */
-static int column_spec(sluice_buf_t *out, const jdbc_sink_column_t *col, char *errstr,
+static int column_spec(sluice_buf_t *out, const jdbc_sink_column_t *col, bool quote, char *errstr,
                        size_t errstr_size)
 {
     char type_buf[32];
     const char *type = jdbc_sink_sql_type(col, type_buf, sizeof type_buf, errstr, errstr_size);
     if (!type)
         return -1;
-    jdbc_sink_quote(out, col->name);
+    jdbc_sink_quote(out, col->name, quote);
     sluice_buf_putc(out, ' ');
     sluice_buf_puts(out, type);
     const sluice_value_t *def = sluice_schema_default(col->schema);
@@ -693,11 +698,11 @@ int jdbc_sink_sql_create(sluice_buf_t *out, const char *table, const jdbc_sink_f
                          char *errstr, size_t errstr_size)
 {
     sluice_buf_puts(out, "CREATE TABLE ");
-    jdbc_sink_quote_table(out, table);
+    jdbc_sink_quote_table(out, table, fields->quote);
     sluice_buf_puts(out, " (");
     for (size_t i = 0; i < fields->ncols; i++) {
         sluice_buf_puts(out, i ? ",\n" : "\n");
-        if (column_spec(out, &fields->cols[i], errstr, errstr_size) < 0)
+        if (column_spec(out, &fields->cols[i], fields->quote, errstr, errstr_size) < 0)
             return -1;
     }
     bool any_key = false;
@@ -705,7 +710,7 @@ int jdbc_sink_sql_create(sluice_buf_t *out, const char *table, const jdbc_sink_f
         if (!fields->cols[i].is_key)
             continue;
         sluice_buf_puts(out, any_key ? "," : ",\nPRIMARY KEY(");
-        jdbc_sink_quote(out, fields->cols[i].name);
+        jdbc_sink_quote(out, fields->cols[i].name, fields->quote);
         any_key = true;
     }
     if (any_key)
@@ -746,7 +751,7 @@ int jdbc_sink_sql_alter(sluice_buf_t *out, const char *table, const jdbc_sink_fi
         return 0;
     size_t start = sluice_buf_len(out);
     sluice_buf_puts(out, "ALTER TABLE ");
-    jdbc_sink_quote_table(out, table);
+    jdbc_sink_quote_table(out, table, fields->quote);
     sluice_buf_putc(out, ' ');
     size_t n = 0;
     for (size_t i = 0; i < fields->ncols; i++) {
@@ -758,7 +763,7 @@ int jdbc_sink_sql_alter(sluice_buf_t *out, const char *table, const jdbc_sink_fi
         if (missing > 1)
             sluice_buf_putc(out, '\n');
         sluice_buf_puts(out, "ADD ");
-        if (column_spec(out, col, errstr, errstr_size) < 0) {
+        if (column_spec(out, col, fields->quote, errstr, errstr_size) < 0) {
             sluice_buf_truncate(out, start);
             return -1;
         }

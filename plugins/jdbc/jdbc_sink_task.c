@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "jdbc_common.h"
@@ -40,9 +41,12 @@ typedef struct jdbc_sink_task {
     sluice_record_t **buf;
     size_t nbuf;
     size_t cap;
-    volatile int stop;
+    /* Set by stop (another thread), read while a connection backs off. */
+    atomic_int stop;
 } jdbc_sink_task_t;
 
+/* The runtime's worker/clock.h is not part of the plugin ABI, and
+ * jdbc_common has no clock, so the sink keeps this one. */
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -89,6 +93,14 @@ static sluice_result_t jdbc_sink_task_start(sluice_ctx_t *ctx, const sluice_conf
     s->auto_evolve = sluice_config_get_bool(config, JDBC_SINK_AUTO_EVOLVE);
     s->replace_null_with_default =
         sluice_config_get_bool(config, JDBC_SINK_REPLACE_NULL_WITH_DEFAULT);
+    s->quote_identifiers =
+        strcasecmp(sluice_config_get_string(config, JDBC_SINK_QUOTE_SQL_IDENTIFIERS), "never") != 0;
+    s->date_utc = strcasecmp(sluice_config_get_string(config, JDBC_SINK_DATE_TIMEZONE), "UTC") == 0;
+    const char *const *types;
+    size_t ntypes = sluice_config_get_list(config, JDBC_SINK_TABLE_TYPES, &types);
+    for (size_t i = 0; i < ntypes; i++)
+        s->table_types |= strcasecmp(types[i], "VIEW") == 0 ? JDBC_SINK_TABLE_TYPE_VIEW
+                                                            : JDBC_SINK_TABLE_TYPE_TABLE;
     t->max_retries = t->remaining_retries = sluice_config_get_int(config, JDBC_SINK_MAX_RETRIES);
     t->retry_backoff_ms = sluice_config_get_int(config, JDBC_SINK_RETRY_BACKOFF_MS);
     if ((int)s->insert_mode < 0 || (int)s->pk_mode < 0) {
@@ -200,7 +212,7 @@ static sluice_result_t jdbc_sink_task_flush(void *self, const sluice_topic_parti
 static void jdbc_sink_task_stop(void *self)
 {
     jdbc_sink_task_t *t = self;
-    t->stop = 1;
+    atomic_store(&t->stop, 1);
 }
 
 const sluice_sink_task_ops_t jdbc_sink_task_ops = {

@@ -200,7 +200,11 @@ static sluice_result_t table_load(jdbc_sink_writer_t *w, const char *table, tabl
         return SLUICE_OK;
     MYSQL *m = jdbc_conn_mysql(w->conn);
     sluice_buf_t *q = sluice_buf_new();
-    sluice_buf_puts(q, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ");
+    /* table.types: only relations of the listed kinds count as existing
+     * (Confluent's tableExists); a partitioned table is a BASE TABLE here. */
+    sluice_buf_puts(q, "SELECT c.COLUMN_NAME FROM information_schema.COLUMNS c JOIN "
+                       "information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND "
+                       "t.TABLE_NAME = c.TABLE_NAME WHERE c.TABLE_SCHEMA = ");
     const char *dot = strchr(table, '.');
     const char *name = table;
     if (dot && dot != table && dot[1] && !strchr(dot + 1, '.')) {
@@ -209,9 +213,14 @@ static sluice_result_t table_load(jdbc_sink_writer_t *w, const char *table, tabl
     } else {
         sluice_buf_puts(q, "DATABASE()");
     }
-    sluice_buf_puts(q, " AND TABLE_NAME = ");
+    sluice_buf_puts(q, " AND c.TABLE_NAME = ");
     append_literal(m, q, name, strlen(name));
-    sluice_buf_puts(q, " ORDER BY ORDINAL_POSITION");
+    sluice_buf_puts(q, " AND t.TABLE_TYPE IN ('-'");
+    if (w->s.table_types & JDBC_SINK_TABLE_TYPE_TABLE)
+        sluice_buf_puts(q, ",'BASE TABLE','SYSTEM VERSIONED'");
+    if (w->s.table_types & JDBC_SINK_TABLE_TYPE_VIEW)
+        sluice_buf_puts(q, ",'VIEW'");
+    sluice_buf_puts(q, ") ORDER BY c.ORDINAL_POSITION");
     int rc = mysql_real_query(m, sluice_buf_data(q), sluice_buf_len(q));
     sluice_buf_destroy(q);
     MYSQL_RES *res = rc == 0 ? mysql_store_result(m) : NULL;
@@ -322,6 +331,7 @@ static jdbc_sink_fields_t *fields_for(jdbc_sink_writer_t *w, const char *table,
                              w->s.nwhitelist, ks, vs, errstr, errstr_size);
     if (!f)
         return NULL;
+    f->quote = w->s.quote_identifiers;
     w->fields = jdbc_realloc(w->fields, (w->nfields + 1) * sizeof *w->fields);
     w->fields[w->nfields++] = (fields_entry_t){
         .table = jdbc_strdup(table),
@@ -441,8 +451,16 @@ static int bind_value(jdbc_sink_writer_t *w, const jdbc_sink_column_t *col, cons
         return 0;
     }
     if (logical && strcmp(logical, SLUICE_LOGICAL_DATE) == 0 && type == SLUICE_TYPE_INT32) {
-        /* A Date is a day, not an instant: no zone applies. */
-        jdbc_epoch_ms_to_time((int64_t)sluice_value_get_int32(v) * 86400000, 0, &slot->u.time);
+        /* date.timezone=UTC writes the day as it is. DB_TIMEZONE (Confluent's
+         * default, for compatibility) writes the date its midnight UTC has in
+         * db.timezone: the day before in zones west of UTC. */
+        int64_t ms = (int64_t)sluice_value_get_int32(v) * 86400000;
+        if (w->s.date_utc)
+            jdbc_epoch_ms_to_time(ms, 0, &slot->u.time);
+        else
+            jdbc_conn_epoch_ms_to_time(w->conn, ms, &slot->u.time);
+        slot->u.time.hour = slot->u.time.minute = slot->u.time.second = 0;
+        slot->u.time.second_part = 0;
         slot->u.time.time_type = MYSQL_TIMESTAMP_DATE;
         b->buffer_type = MYSQL_TYPE_DATE;
         b->buffer = &slot->u.time;

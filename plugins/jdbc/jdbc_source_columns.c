@@ -71,7 +71,11 @@ static sluice_schema_t *column_schema(jdbc_column_t *c, const MYSQL_FIELD *f,
     case MYSQL_TYPE_INT24: c->kind = uns ? JDBC_COL_INT64 : JDBC_COL_INT32; break;
     case MYSQL_TYPE_LONG: c->kind = uns ? JDBC_COL_INT64 : JDBC_COL_INT32; break;
     case MYSQL_TYPE_LONGLONG: c->kind = uns ? JDBC_COL_UINT64_DECIMAL : JDBC_COL_INT64; break;
-    case MYSQL_TYPE_YEAR: c->kind = JDBC_COL_INT32; break;
+    case MYSQL_TYPE_YEAR:
+        /* Connector/J (yearIsDateType, on by default) reports YEAR as a DATE. */
+        c->kind = JDBC_COL_YEAR;
+        s = sluice_schema_date();
+        break;
     case MYSQL_TYPE_FLOAT: c->kind = JDBC_COL_FLOAT32; break;
     case MYSQL_TYPE_DOUBLE: c->kind = JDBC_COL_FLOAT64; break;
     case MYSQL_TYPE_DECIMAL:
@@ -172,6 +176,7 @@ static void bind_column(jdbc_columns_t *cols, size_t i)
     case JDBC_COL_INT32:
     case JDBC_COL_INT64:
     case JDBC_COL_UINT64_DECIMAL:
+    case JDBC_COL_YEAR:
         b->buffer_type = MYSQL_TYPE_LONGLONG;
         b->buffer = &c->v.i;
         b->is_unsigned = c->is_unsigned;
@@ -427,6 +432,13 @@ sluice_value_t *jdbc_columns_row(jdbc_columns_t *cols, const jdbc_conn_t *conn, 
         case JDBC_COL_TIME:
             v = sluice_value_int32((int32_t)jdbc_time_to_epoch_ms(&c->v.t, 0));
             break;
+        case JDBC_COL_YEAR: {
+            if (c->v.i == 0) /* YEAR 0000, MySQL's zero year, has no date */
+                break;
+            MYSQL_TIME jan1 = {.year = (unsigned int)c->v.i, .month = 1, .day = 1};
+            v = sluice_value_int32((int32_t)floor_div(jdbc_time_to_epoch_ms(&jan1, 0), 86400000LL));
+            break;
+        }
         case JDBC_COL_TIMESTAMP:
             if (c->v.t.month == 0)
                 break;

@@ -49,6 +49,7 @@ typedef enum jdbc_col_kind {
     JDBC_COL_STRING,
     JDBC_COL_BYTES,
     JDBC_COL_DATE,
+    JDBC_COL_YEAR, /* a Date: January 1st of the year, as Connector/J reads YEAR */
     JDBC_COL_TIME,
     JDBC_COL_TIMESTAMP
 } jdbc_col_kind_t;

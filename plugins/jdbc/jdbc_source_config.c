@@ -55,7 +55,9 @@
          .group = "Database",                                                                      \
          .order_in_group = 12,                                                                     \
          .display_name = "Schema pattern",                                                         \
-         .doc = "Accepted for compatibility; MySQL has no schemas inside a database."},            \
+         .doc = "No effect for MySQL/MariaDB: their databases are JDBC catalogs (as "              \
+                "Connector/J reports them), and a database holds no schemas, so Confluent's "      \
+                "MySQL dialect ignores this pattern too; use catalog.pattern."},                   \
         {.name = JDBC_NUMERIC_PRECISION_MAPPING_CONFIG,                                            \
          .type = SLUICE_CONFIG_BOOLEAN,                                                            \
          .default_value = "false",                                                                 \
@@ -232,7 +234,9 @@
          .group = "Connector",                                                                     \
          .order_in_group = 6,                                                                      \
          .display_name = "Query Retry Attempts",                                                   \
-         .doc = "Accepted for compatibility: failed queries are retried after reconnecting."},     \
+         .doc = "How many times in a row a table's query may fail (an SQL error, or the "          \
+                "server going away while its rows are read) before the task fails; -1 (or 0) "     \
+                "retries for ever. A query that reads its result to the end resets the count."},   \
     {                                                                                              \
         .name = JDBC_TRANSACTION_ISOLATION_CONFIG, .type = SLUICE_CONFIG_STRING,                   \
         .default_value = "DEFAULT", .importance = SLUICE_IMPORTANCE_LOW, .group = "Connector",     \

@@ -25,7 +25,7 @@ typedef struct jdbc_source_connector {
     pthread_cond_t cond;
     jdbc_strv_t tables;
     bool stopping;
-    volatile int stop; /* cuts connection backoffs short */
+    atomic_int stop; /* set by destroy, read by the monitor's connection backoffs */
     bool monitor_started;
     pthread_t monitor;
 } jdbc_source_connector_t;
@@ -147,7 +147,7 @@ static void connector_destroy(void *self)
         return;
     pthread_mutex_lock(&c->lock);
     c->stopping = true;
-    c->stop = 1;
+    atomic_store(&c->stop, 1);
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->lock);
     if (c->monitor_started)
@@ -182,6 +182,12 @@ static sluice_result_t connector_start(sluice_ctx_t *ctx, const sluice_config_t 
         *self = c;
         return SLUICE_OK;
     }
+    const char *schema_pattern = sluice_config_get_string(config, JDBC_SCHEMA_PATTERN_CONFIG);
+    if (schema_pattern)
+        sluice_log(ctx, SLUICE_LOG_WARN,
+                   "schema.pattern=%s has no effect: MySQL's databases are catalogs and hold no "
+                   "schemas (use catalog.pattern)",
+                   schema_pattern);
     sluice_result_t r = jdbc_source_list_tables(c->conn, config, &c->tables, errstr, errstr_size);
     if (r != SLUICE_OK) {
         connector_destroy(c);

@@ -13,6 +13,7 @@
  * seen: timestamp.delay.interval.ms keeps the newest rows out of a query
  * until transactions writing them have had that long to commit.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ typedef struct querier {
     int64_t inc;
 
     int64_t next_due_ms;
-    bool validated; /* nullability checked (validate.non.null) */
+    int failed_attempts; /* consecutive failed queries (query.retry.attempts) */
+    bool validated;      /* nullability checked (validate.non.null) */
 
     /* The running query. */
     MYSQL_STMT *stmt;
@@ -60,7 +62,7 @@ typedef struct jdbc_source_task {
     sluice_ctx_t *ctx;
     const sluice_config_t *config;
     jdbc_conn_t *conn;
-    volatile int stop;
+    atomic_int stop; /* set by task_stop (another thread), read by poll and backoffs */
 
     const char *mode;
     const char *prefix;
@@ -75,11 +77,17 @@ typedef struct jdbc_source_task {
     bool session_ready;    /* the isolation level was applied to the open connection */
     int64_t poll_interval_ms;
     int batch_max_rows;
+    int query_retry_attempts; /* <= 0: retry failed queries for ever */
     int64_t delay_ms;
     bool has_initial;
     int64_t initial_ms;
     jdbc_numeric_mapping_t mapping;
     jdbc_ts_granularity_t granularity;
+
+    /* The offset map's keys, shared by every offset (as the partition is). */
+    sluice_value_t *key_inc;
+    sluice_value_t *key_ts;
+    sluice_value_t *key_ts_nanos;
 
     querier_t *queriers;
     size_t nqueriers;
@@ -148,12 +156,14 @@ static sluice_value_t *offset_value(const jdbc_source_task_t *t, bool has_ts, in
 {
     if (mode_is(t, JDBC_MODE_BULK))
         return NULL;
+    /* One offset per record: a sized map and shared keys keep it to one
+     * allocation per entry. */
     sluice_value_t *o = sluice_value_map_new_sized(3);
     if (has_inc)
-        sluice_value_map_put_str(o, JDBC_OFFSET_INCREMENTING, sluice_value_int64(inc));
+        sluice_value_map_put(o, sluice_value_ref(t->key_inc), sluice_value_int64(inc));
     if (has_ts) {
-        sluice_value_map_put_str(o, JDBC_OFFSET_TIMESTAMP, sluice_value_int64(ms));
-        sluice_value_map_put_str(o, JDBC_OFFSET_TIMESTAMP_NANOS, sluice_value_int64(nanos));
+        sluice_value_map_put(o, sluice_value_ref(t->key_ts), sluice_value_int64(ms));
+        sluice_value_map_put(o, sluice_value_ref(t->key_ts_nanos), sluice_value_int64(nanos));
     }
     return o;
 }
@@ -548,7 +558,7 @@ static sluice_result_t querier_read(jdbc_source_task_t *t, querier_t *q, sluice_
 {
     bool ts_mode = mode_is(t, JDBC_MODE_TIMESTAMP);
     *ended = false;
-    while ((int)sluice_records_count(out) < t->batch_max_rows && !t->stop) {
+    while ((int)sluice_records_count(out) < t->batch_max_rows && !atomic_load(&t->stop)) {
         int rc = jdbc_columns_fetch(&q->cols, q->stmt);
         if (rc < 0)
             return query_failed(t, q, "cannot read a row", errstr, errstr_size);
@@ -612,6 +622,9 @@ static void task_destroy(void *self)
         querier_destroy(&t->queriers[i]);
     free(t->queriers);
     jdbc_conn_destroy(t->conn);
+    sluice_value_destroy(t->key_inc);
+    sluice_value_destroy(t->key_ts);
+    sluice_value_destroy(t->key_ts_nanos);
     free(t);
 }
 
@@ -621,6 +634,9 @@ static sluice_result_t task_start(sluice_ctx_t *ctx, const sluice_config_t *conf
     jdbc_source_task_t *t = jdbc_calloc(1, sizeof *t);
     t->ctx = ctx;
     t->config = config;
+    t->key_inc = sluice_value_cstring(JDBC_OFFSET_INCREMENTING);
+    t->key_ts = sluice_value_cstring(JDBC_OFFSET_TIMESTAMP);
+    t->key_ts_nanos = sluice_value_cstring(JDBC_OFFSET_TIMESTAMP_NANOS);
     t->mode = sluice_config_get_string(config, JDBC_MODE_CONFIG);
     t->prefix = sluice_config_get_string(config, JDBC_TOPIC_PREFIX_CONFIG);
     t->query = sluice_config_get_string(config, JDBC_QUERY_CONFIG);
@@ -640,6 +656,7 @@ static sluice_result_t task_start(sluice_ctx_t *ctx, const sluice_config_t *conf
             t->isolation = isolations[i][1];
     t->poll_interval_ms = sluice_config_get_int(config, JDBC_POLL_INTERVAL_CONFIG);
     t->batch_max_rows = sluice_config_get_int(config, JDBC_BATCH_MAX_ROWS_CONFIG);
+    t->query_retry_attempts = sluice_config_get_int(config, JDBC_QUERY_RETRY_ATTEMPTS_CONFIG);
     t->delay_ms = sluice_config_get_long(config, JDBC_TIMESTAMP_DELAY_CONFIG);
     t->has_initial = !sluice_config_is_null(config, JDBC_TIMESTAMP_INITIAL_CONFIG);
     t->initial_ms = sluice_config_get_long(config, JDBC_TIMESTAMP_INITIAL_CONFIG);
@@ -692,6 +709,33 @@ fail:
     return SLUICE_FATAL;
 }
 
+/*
+ * After a failed query of q (errstr says why): Confluent's
+ * query.retry.attempts counts a querier's consecutive failures and fails
+ * the task when they reach it; below that (or with no limit) the failure is
+ * logged and the query runs again when q is next due. A query that reads
+ * its result to the end resets the count.
+ */
+static sluice_result_t query_retry(jdbc_source_task_t *t, querier_t *q, const char *then,
+                                   char *errstr, size_t errstr_size)
+{
+    q->failed_attempts++;
+    if (t->query_retry_attempts > 0 && q->failed_attempts >= t->query_retry_attempts) {
+        char why[768];
+        snprintf(why, sizeof why, "%s", errstr);
+        snprintf(errstr, errstr_size, "Failed to query %s after %d attempts (%s=%d): %s",
+                 q->fqn ? q->fqn : "the query", q->failed_attempts,
+                 JDBC_QUERY_RETRY_ATTEMPTS_CONFIG, t->query_retry_attempts, why);
+        return SLUICE_FATAL;
+    }
+    if (t->query_retry_attempts > 0)
+        sluice_log(t->ctx, SLUICE_LOG_WARN, "%s; %s (attempt %d of %d)", errstr, then,
+                   q->failed_attempts + 1, t->query_retry_attempts);
+    else
+        sluice_log(t->ctx, SLUICE_LOG_WARN, "%s; %s", errstr, then);
+    return SLUICE_OK;
+}
+
 /* Applies transaction.isolation.mode to a new connection (once per handle). */
 static sluice_result_t session_setup(jdbc_source_task_t *t, char *errstr, size_t errstr_size)
 {
@@ -709,7 +753,7 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
                                  size_t errstr_size)
 {
     jdbc_source_task_t *t = self;
-    if (t->stop)
+    if (atomic_load(&t->stop))
         return SLUICE_OK;
     querier_t *q = t->current;
     if (!q) {
@@ -737,9 +781,8 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
         if (r == SLUICE_FATAL)
             return r;
         if (r != SLUICE_OK) {
-            sluice_log(t->ctx, SLUICE_LOG_WARN, "%s; will retry", errstr);
             q->next_due_ms = now_ms() + (t->poll_interval_ms < 1000 ? t->poll_interval_ms : 1000);
-            return SLUICE_OK;
+            return query_retry(t, q, "will retry", errstr, errstr_size);
         }
         t->current = q;
     }
@@ -750,12 +793,12 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
     if (r != SLUICE_OK) {
         /* The result broke off (server gone …): what was read stays read,
          * the query runs again from the last record's offset. */
-        sluice_log(t->ctx, SLUICE_LOG_WARN, "%s; will query again", errstr);
         t->current = NULL;
         q->next_due_ms = now_ms();
-        return SLUICE_OK;
+        return query_retry(t, q, "will query again", errstr, errstr_size);
     }
     if (ended) {
+        q->failed_attempts = 0;
         querier_close_stmt(q);
         q->next_due_ms = now_ms() + t->poll_interval_ms;
         t->current = NULL;
@@ -766,7 +809,7 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
 static void task_stop(void *self)
 {
     jdbc_source_task_t *t = self;
-    t->stop = 1;
+    atomic_store(&t->stop, 1);
 }
 
 const sluice_source_task_ops_t jdbc_source_task_ops = {

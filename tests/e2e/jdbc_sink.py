@@ -28,8 +28,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 import standalone as sa  # noqa: E402  (reads the binary from sys.argv[1])
 from mariadb import MariaDB  # noqa: E402
-from standalone import (GroupFailed, Worker, check, free_port, group, kill_leftovers,  # noqa: E402
-                        properties, require, wait_for)
+from standalone import (GroupFailed, Worker, check, free_port, group,  # noqa: E402
+                        kafka_worker_sample, kill_leftovers, properties, require, wait_for)
 
 from kafka import KafkaProducer  # noqa: E402
 
@@ -327,43 +327,70 @@ def g_refusals(c):
           f"{status} {url_errs}")
 
 
-def main():
+def g_confluent_keys(c):
+    group("quote.sql.identifiers, date.timezone, table.types")
+    schema = struct([field("id", "int32"),
+                     field("day", "int32", name="org.apache.kafka.connect.data.Date", version=1)])
+    c.send("days", [(None, envelope(schema, {"id": 1, "day": 18000}))])
+    c.create("sink-days", "days", **{"auto.create": "true", "db.timezone": "-05:00",
+                                     "quote.sql.identifiers": "never"})
+    c.wait_rows("SELECT id, day FROM days", [["1", "2019-04-13"]],
+                "date.timezone=DB_TIMEZONE writes the date midnight UTC has in db.timezone")
+    c.create("sink-days-utc", "days", **{"auto.create": "true", "db.timezone": "-05:00",
+                                         "date.timezone": "UTC",
+                                         "table.name.format": "days_utc"})
+    c.wait_rows("SELECT id, day FROM days_utc", [["1", "2019-04-14"]],
+                "date.timezone=UTC writes the day as it is")
+    c.send("select", [(None, person(1, "x"))])
+    c.create("sink-reserved", "select", **{"auto.create": "true", "max.retries": "0",
+                                           "quote.sql.identifiers": "never"})
+    wait_for(lambda: c.task_state("sink-reserved")[0] == "FAILED", 15,
+             "quote.sql.identifiers=never writes names unquoted (a reserved word fails)",
+             lambda: str(c.task_state("sink-reserved")))
+    trace = c.task_state("sink-reserved")[1]
+    check("CREATE TABLE select" in trace or "syntax" in trace, "with the server's syntax error",
+          trace[:2000])
+    c.db.sql("CREATE TABLE base (id INT NOT NULL PRIMARY KEY, name TEXT, active TINYINT);"
+             "CREATE VIEW v_people AS SELECT id, name, active FROM base", database="sink")
+    c.send("viewed", [(None, person(1, "via view"))])
+    c.create("sink-view-no", "viewed", **{"table.name.format": "v_people", "max.retries": "0"})
+    wait_for(lambda: c.task_state("sink-view-no")[0] == "FAILED", 15,
+             "with table.types=TABLE a view counts as missing",
+             lambda: str(c.task_state("sink-view-no")))
+    check("Table v_people is missing" in c.task_state("sink-view-no")[1], "so says the trace",
+          lambda: c.task_state("sink-view-no")[1][:2000])
+    c.create("sink-view", "viewed", **{"table.name.format": "v_people", "table.types": "VIEW"})
+    c.wait_rows("SELECT id, name FROM base", [["1", "via view"]],
+                "with table.types=VIEW the rows go through the view")
+    status, body = c.api.call("PUT", "/connector-plugins/JdbcSinkConnector/config/validate", {
+        "connector.class": "JdbcSinkConnector", "name": "v", "topics": "t",
+        "connection.url": c.db.jdbc_url("sink"), "timestamp.fields.list": "a,b",
+        "timestamp.precision.mode": "nanoseconds", "dialect.name": "MySqlDatabaseDialect",
+        "trim.sensitive.log": "true", "quote.sql.identifiers": "sometimes"})
+    errs = {cfg["value"]["name"]: cfg["value"]["errors"] for cfg in (body or {}).get("configs", [])}
+    check(status == 200 and errs.get("timestamp.fields.list") == [] and
+          errs.get("dialect.name") == [] and errs.get("trim.sensitive.log") == [] and
+          errs.get("quote.sql.identifiers"),
+          "validate knows Confluent's other sink keys and refuses a bad quote.sql.identifiers",
+          f"{status} {errs}")
+
+
+def run_with_mariadb(prefix, body):
+    """Runs body(d, db, state) with a temp dir d and a throwaway MariaDB db;
+    body keeps its running Worker in state["worker"] (None once stopped).
+    Stops what is left, prints the worker's log on failure and the totals;
+    returns the exit status."""
     start = time.time()
-    d = tempfile.mkdtemp(prefix="sl-jsink-")
+    d = tempfile.mkdtemp(prefix=prefix)
     db = None
-    w = None
+    state = {}
     try:
         db = MariaDB()
-        db.sql("CREATE DATABASE sink")
-        bport, rport = free_port(), free_port()
-        wf = properties(d, "worker.properties", None, f"""\
-bootstrap.servers=127.0.0.1:{bport}
-listeners=http://127.0.0.1:{rport}
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-key.converter.schemas.enable=true
-value.converter.schemas.enable=true
-offset.storage.file.filename={d}/connect.offsets
-offset.flush.interval.ms=500
-""")
-        w = Worker(d, wf).start()
-        producer = KafkaProducer(bootstrap_servers=f"127.0.0.1:{bport}", acks="all",
-                                 api_version_auto_timeout_ms=20000)
-        c = Ctx(db, Api(rport), producer)
-        for g in (g_insert_auto_create, g_upsert_replay_evolve, g_update_record_key_struct,
-                  g_delete_primitive_key, g_kafka_pk, g_timezone, g_retries_and_atomicity,
-                  g_server_restart, g_refusals):
-            try:
-                g(c)
-            except GroupFailed:
-                pass
-        producer.close(timeout=10)
-        rc = w.stop()
-        w = None
-        check(rc == 0, "the worker exits 0 on SIGTERM", rc)
+        body(d, db, state)
     except GroupFailed:
         pass
     finally:
+        w = state.get("worker")
         if w is not None and w.alive():
             print(sa.tail(w.stderr()))
             w.stop()
@@ -380,6 +407,33 @@ offset.flush.interval.ms=500
     for f in sa.failed:
         print(f"FAILED: {f}")
     return 1 if sa.failed else 0
+
+
+def sink_groups(d, db, state):
+    db.sql("CREATE DATABASE sink")
+    bport, rport = free_port(), free_port()
+    # Kafka's sample worker file: JsonConverter with schemas, as the records are produced.
+    wf = properties(d, "worker.properties", None, kafka_worker_sample(
+        bport, rport, f"{d}/connect.offsets", "offset.flush.interval.ms=500\n"))
+    w = state["worker"] = Worker(d, wf).start()
+    producer = KafkaProducer(bootstrap_servers=f"127.0.0.1:{bport}", acks="all",
+                             api_version_auto_timeout_ms=20000)
+    c = Ctx(db, Api(rport), producer)
+    for g in (g_insert_auto_create, g_upsert_replay_evolve, g_update_record_key_struct,
+              g_delete_primitive_key, g_kafka_pk, g_timezone, g_retries_and_atomicity,
+              g_server_restart, g_refusals, g_confluent_keys):
+        try:
+            g(c)
+        except GroupFailed:
+            pass
+    producer.close(timeout=10)
+    rc = w.stop()
+    state["worker"] = None
+    check(rc == 0, "the worker exits 0 on SIGTERM", rc)
+
+
+def main():
+    return run_with_mariadb("sl-jsink-", sink_groups)
 
 
 if __name__ == "__main__":

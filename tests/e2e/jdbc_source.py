@@ -9,15 +9,14 @@ mysql.login byte for byte (kcat); rows inserted while running; incrementing,
 timestamp+incrementing, bulk and query modes with Confluent's type mapping;
 resume after a worker restart without duplicates; a database restart in
 mid-stream; validate errors. Each check prints "ok:" or "FAIL:"; the exit
-status is 1 when anything failed.
+status is 1 when anything failed. The check, worker and kcat helpers come from
+standalone.py, the database from mariadb.py (same directory).
 """
+import base64
 import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,91 +24,18 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mariadb import MariaDB, free_port  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import standalone as sa  # noqa: E402  (reads the binary from sys.argv[1])
+from mariadb import MariaDB  # noqa: E402
+from standalone import (GroupFailed, Worker, check, free_port, kcat_consume,  # noqa: E402
+                        kcat_topics, kill_leftovers, properties, tail, wait_for)
 
-SLUICE = os.path.abspath(sys.argv[1])
-STARTED = re.compile(r"Sluice worker \S+ started in \d+ ms")
-passed = 0
-failed = []
-
-
-class GroupFailed(Exception):
-    pass
-
-
-def check(cond, what, detail=None):
-    global passed
-    if cond:
-        passed += 1
-        print(f"ok: {what}", flush=True)
-        return True
-    failed.append(what)
-    print(f"FAIL: {what}", flush=True)
-    if detail is not None:
-        print(detail() if callable(detail) else detail, flush=True)
-    return False
-
-
-def require(cond, what, detail=None):
-    if not check(cond, what, detail):
-        raise GroupFailed(what)
-
-
-def wait_for(cond, timeout, what, detail=None):
-    end = time.time() + timeout
-    while True:
-        if cond():
-            return require(True, what)
-        if time.time() > end:
-            return require(False, f"{what} (timed out after {timeout}s)", detail)
-        time.sleep(0.1)
-
-
-def tail(text, n=3000):
-    return text[-n:]
-
-
-class Worker:
-    runs = 0
-
-    def __init__(self, d, worker_file, connector_files=()):
-        self.d = d
-        self.args = [SLUICE, "standalone", worker_file, *connector_files]
-        self.proc = None
-
-    def start(self, timeout=30):
-        Worker.runs += 1
-        self.err_path = os.path.join(self.d, f"worker-{Worker.runs}.err")
-        self.err = open(self.err_path, "wb")
-        self.proc = subprocess.Popen(self.args, cwd=self.d, stdout=self.err, stderr=self.err,
-                                     stdin=subprocess.DEVNULL)
-        end = time.time() + timeout
-        while not STARTED.search(self.stderr()):
-            if self.proc.poll() is not None:
-                require(False, "the worker starts", tail(self.stderr()))
-            if time.time() > end:
-                require(False, "the worker starts in time", tail(self.stderr()))
-            time.sleep(0.05)
-        return self
-
-    def stderr(self):
-        with open(self.err_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                rc = self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                rc = self.proc.wait()
-            self.err.close()
-            return rc
-        return self.proc.returncode if self.proc else None
+JSON = "org.apache.kafka.connect.json.JsonConverter"
 
 
 def rest(port, method, path, body=None):
+    """(status, body) of one REST call; rest.py drives the API with curl, this
+    only needs to post configs."""
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
                                  headers={"Content-Type": "application/json"})
@@ -120,26 +46,15 @@ def rest(port, method, path, body=None):
         return e.code, e.read().decode()
 
 
-def kcat(bs, topic):
-    r = subprocess.run(["kcat", "-C", "-b", bs, "-t", topic, "-o", "beginning", "-e", "-q"],
-                       capture_output=True, timeout=60)
-    return r.stdout.decode("utf-8", errors="replace").split("\n")[:-1]
-
-
 def payloads(bs, topic):
+    """The JsonConverter payloads of topic (a line that is no envelope as is)."""
     out = []
-    for line in kcat(bs, topic):
+    for line in kcat_consume(bs, topic):
         try:
             out.append(json.loads(line)["payload"])
         except (ValueError, KeyError, TypeError):
             out.append(line)
     return out
-
-
-def write(d, name, props):
-    with open(os.path.join(d, name), "w") as f:
-        f.write("".join(f"{k}={v}\n" for k, v in props.items()))
-    return name
 
 
 SEED_RECORD = ('{"schema":{"type":"struct","fields":[{"type":"string","optional":true,'
@@ -152,7 +67,6 @@ SEED_RECORD = ('{"schema":{"type":"struct","fields":[{"type":"string","optional"
 def main():
     d = tempfile.mkdtemp(prefix="sl-jdbc-src-")
     db = None
-    w = None
     try:
         db = MariaDB()
         db.sql("SET time_zone='+00:00';"
@@ -194,10 +108,10 @@ def main():
                "CREATE VIEW vskip AS SELECT 2 AS id;")
         bport, rport = free_port(), free_port()
         bs = f"127.0.0.1:{bport}"
-        worker = write(d, "worker.properties", {
+        worker = properties(d, "worker.properties", {
             "bootstrap.servers": bs,
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter": JSON,
+            "value.converter": JSON,
             "key.converter.schemas.enable": "true",
             "value.converter.schemas.enable": "true",
             "offset.storage.file.filename": os.path.join(d, "connect.offsets"),
@@ -205,11 +119,11 @@ def main():
             "listeners": f"http://127.0.0.1:{rport}",
         })
         url = f"jdbc:mysql://127.0.0.1:{db.port}/connector?user=root&password=isea"
-        inc = write(d, "inc.properties", {
+        inc = properties(d, "inc.properties", {
             "name": "jdbc-inc", "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
             "connection.url": url, "mode": "incrementing", "incrementing.column.name": "id",
             "table.whitelist": "items", "topic.prefix": "inc.", "poll.interval.ms": "200"})
-        tsinc = write(d, "tsinc.properties", {
+        tsinc = properties(d, "tsinc.properties", {
             "name": "jdbc-tsinc", "connector.class": "JdbcSourceConnector",
             "connection.url": f"jdbc:mariadb://127.0.0.1:{db.port}/connector",
             "connection.user": "root", "connection.password": "isea",
@@ -217,25 +131,26 @@ def main():
             "timestamp.column.name": "ts", "table.include.list": "connector\\.events",
             "topic.prefix": "ti.", "poll.interval.ms": "200", "batch.max.rows": "2",
             "transaction.isolation.mode": "READ_COMMITTED"})
-        bulk = write(d, "bulk.properties", {
+        bulk = properties(d, "bulk.properties", {
             "name": "jdbc-bulk", "connector.class": "JdbcSourceConnector",
             "connection.url": url, "mode": "bulk", "query": "SELECT k, v FROM config",
             "topic.prefix": "bulk-config", "poll.interval.ms": "60000"})
 
-        multi = write(d, "multi.properties", {
+        multi = properties(d, "multi.properties", {
             "name": "jdbc-multi", "connector.class": "JdbcSourceConnector",
             "connection.url": url, "mode": "incrementing", "tasks.max": "2",
             "table.blacklist": "login,connector.items,events,config,late",
             "numeric.mapping": "best_fit", "table.poll.interval.ms": "500",
+            "schema.pattern": "ignored",
             "topic.prefix": "multi.", "poll.interval.ms": "200"})
-        late = write(d, "late.properties", {
+        late = properties(d, "late.properties", {
             "name": "jdbc-late", "connector.class": "JdbcSourceConnector",
             "connection.url": url, "mode": "timestamp", "timestamp.column.name": "ts",
             "table.whitelist": "late", "timestamp.initial": "946771200000",
             "timestamp.delay.interval.ms": "60000", "topic.prefix": "late-",
             "poll.interval.ms": "200"})
 
-        views = write(d, "views.properties", {
+        views = properties(d, "views.properties", {
             "name": "jdbc-views", "connector.class": "JdbcSourceConnector",
             "connection.url": url, "mode": "bulk", "table.types": "VIEW",
             "table.include.list": "connector\\.v.*", "table.exclude.list": "connector\\.vskip",
@@ -244,7 +159,7 @@ def main():
 
         grans = []
         for g in ("micros_long", "nanos_iso_datetime_string"):
-            grans.append(write(d, f"gran-{g}.properties", {
+            grans.append(properties(d, f"gran-{g}.properties", {
                 "name": f"jdbc-gran-{g}", "connector.class": "JdbcSourceConnector",
                 "connection.url": url, "mode": "bulk", "timestamp.granularity": g,
                 "query": "SELECT id, stamp FROM items WHERE id = 1", "topic.prefix": f"gran-{g}",
@@ -260,16 +175,16 @@ def main():
         seed = seed.replace("localhost:3306", f"localhost:{db.port}")
         st, body = rest(rport, "POST", "/connectors", json.loads(seed))
         check(st == 201, "POST /connectors with the seed config answers 201", body)
-        wait_for(lambda: len(kcat(bs, "mysql.login")) >= 1, 20, "mysql.login gets a record",
+        wait_for(lambda: len(kcat_consume(bs, "mysql.login")) >= 1, 20, "mysql.login gets a record",
                  lambda: tail(w.stderr()))
-        got = kcat(bs, "mysql.login")
+        got = kcat_consume(bs, "mysql.login")
         check(got == [SEED_RECORD], "mysql.login holds the seed record byte for byte",
               lambda: "\n".join(got))
 
         # ---- incrementing mode and the type mapping ----
-        wait_for(lambda: len(kcat(bs, "inc.items")) >= 2, 20, "inc.items gets both rows",
+        wait_for(lambda: len(kcat_consume(bs, "inc.items")) >= 2, 20, "inc.items gets both rows",
                  lambda: tail(w.stderr()))
-        first = json.loads(kcat(bs, "inc.items")[0])
+        first = json.loads(kcat_consume(bs, "inc.items")[0])
         fields = {f["field"]: f for f in first["schema"]["fields"]}
         want_types = {"id": ("int32", False, None), "name": ("string", False, None),
                       "price": ("bytes", True, "org.apache.kafka.connect.data.Decimal"),
@@ -297,63 +212,67 @@ def main():
         check(first["payload"] == want_payload, "the first items row converts as Confluent's does",
               lambda: json.dumps(first["payload"]))
         db.sql("INSERT INTO items (name) VALUES ('c'), ('d')", "connector")
-        wait_for(lambda: len(kcat(bs, "inc.items")) >= 4, 10,
+        wait_for(lambda: len(kcat_consume(bs, "inc.items")) >= 4, 10,
                  "rows inserted while running reach inc.items")
         ids = [p["id"] for p in payloads(bs, "inc.items")]
         check(ids == [1, 2, 3, 4], "inc.items holds ids 1..4 once each", str(ids))
 
         # ---- timestamp+incrementing, batches of 2 ----
-        wait_for(lambda: len(kcat(bs, "ti.events")) >= 3, 10, "ti.events gets the 3 rows")
+        wait_for(lambda: len(kcat_consume(bs, "ti.events")) >= 3, 10, "ti.events gets the 3 rows")
         db.sql("INSERT INTO events VALUES (4, '2024-01-01 00:00:01.5', 'e4');"
                "UPDATE events SET ts='2024-01-02 00:00:00', v='e1b' WHERE id=1", "connector")
-        wait_for(lambda: len(kcat(bs, "ti.events")) >= 5, 10,
+        wait_for(lambda: len(kcat_consume(bs, "ti.events")) >= 5, 10,
                  "an insert and an update while running reach ti.events")
         vs = [p["v"] for p in payloads(bs, "ti.events")]
         check(vs == ["e1", "e2", "e3", "e4", "e1b"], "ti.events holds e1 e2 e3 e4 e1b", str(vs))
 
         # ---- bulk query mode ----
-        wait_for(lambda: len(kcat(bs, "bulk-config")) >= 2, 10, "bulk-config gets the query rows")
-        rec = json.loads(kcat(bs, "bulk-config")[0])
+        wait_for(lambda: len(kcat_consume(bs, "bulk-config")) >= 2, 10, "bulk-config gets the query rows")
+        rec = json.loads(kcat_consume(bs, "bulk-config")[0])
         check(rec["payload"] == {"k": "x", "v": 1} and "name" not in rec["schema"],
               "query mode: an unnamed struct of the selected columns", json.dumps(rec))
 
         # ---- several tables over tasks.max tasks, new tables, numeric.mapping ----
-        wait_for(lambda: all(len(kcat(bs, f"multi.{t}")) >= 1 for t in ("t1", "t2", "t3", "t5")),
+        wait_for(lambda: all(len(kcat_consume(bs, f"multi.{t}")) >= 1 for t in ("t1", "t2", "t3", "t5")),
                  10, "the multi connector copies t1, t2, t3 and t5", lambda: tail(w.stderr()))
         st, body = rest(rport, "GET", "/connectors/jdbc-multi/status")
         ntasks = len(json.loads(body).get("tasks", [])) if st == 200 else -1
         check(ntasks == 2, "four tables over tasks.max=2 make two tasks", body)
-        topics = subprocess.run(["kcat", "-L", "-b", bs], capture_output=True).stdout.decode()
+        topics = kcat_topics(bs)
         check("multi.items" not in topics and "multi.login" not in topics,
               "blacklisted tables (bare or database.table) are not copied")
-        rec = json.loads(kcat(bs, "multi.t1")[0])
+        check(re.search(r"\[jdbc-multi\] schema.pattern=ignored has no effect", w.stderr()),
+              "schema.pattern is ignored for MySQL, with a warning", lambda: tail(w.stderr()))
+        rec = json.loads(kcat_consume(bs, "multi.t1")[0])
         types = {f["field"]: f["type"] for f in rec["schema"]["fields"]}
         check(types == {"id": "int32", "n": "int32", "m": "double", "z": "bytes"}
               and rec["payload"]["n"] == 123 and rec["payload"]["m"] == 4.25,
               "numeric.mapping=best_fit: DECIMAL(5,0) int32, DECIMAL(10,2) double, "
               "DECIMAL(30,2) Decimal", json.dumps(rec))
-        wait_for(lambda: len(kcat(bs, "multi.t5")) >= 2, 10, "multi.t5 gets both rows")
-        recs = [json.loads(line) for line in kcat(bs, "multi.t5")]
+        wait_for(lambda: len(kcat_consume(bs, "multi.t5")) >= 2, 10, "multi.t5 gets both rows")
+        recs = [json.loads(line) for line in kcat_consume(bs, "multi.t5")]
         types = {f["field"]: (f["type"], f.get("name")) for f in recs[0]["schema"]["fields"]}
         want = {"id": ("int32", None), "b": ("boolean", None),
                 "ub": ("bytes", "org.apache.kafka.connect.data.Decimal"),
-                "ut": ("int16", None), "mi": ("int32", None), "y": ("int32", None),
+                "ut": ("int16", None), "mi": ("int32", None),
+                "y": ("int32", "org.apache.kafka.connect.data.Date"),
                 "e": ("string", None), "lt": ("string", None), "lb": ("bytes", None),
                 "bits": ("bytes", None)}
         check(types == want, "BIT(1), BIGINT/TINYINT UNSIGNED, MEDIUMINT, YEAR, ENUM, TEXT, "
-              "BLOB, BIT(12) map as documented", json.dumps(types))
+              "BLOB, BIT(12) map as documented (YEAR as a Date)", json.dumps(types))
         p0, p1 = recs[0]["payload"], recs[1]["payload"]
-        import base64
         check(p0["b"] is True and base64.b64decode(p0["ub"]) == b"\x00" + b"\xff" * 8
-              and p0["ut"] == 255 and p0["mi"] == -8388608 and p0["y"] == 2024
+              and p0["ut"] == 255 and p0["mi"] == -8388608 and p0["y"] == 19723
               and p0["e"] == "b" and base64.b64decode(p0["bits"]) == b"\x00\x05",
               "the first t5 row converts exactly", json.dumps(p0))
+        check(p1["y"] == 10592, "YEAR 1999 is the Date 1999-01-01 (Connector/J's yearIsDateType)",
+              json.dumps(p1)[:300])
         check(p1["b"] is False and p1["lt"] == "é" * 3000
               and base64.b64decode(p1["lb"]) == b"\xab" * 3000 and p1["bits"] is None,
               "values longer than the fetch buffer arrive whole", json.dumps(p1)[:300])
         db.sql("CREATE TABLE t4 (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(5));"
                "INSERT INTO t4 (s) VALUES ('t4')", "connector")
-        wait_for(lambda: len(kcat(bs, "multi.t4")) >= 1, 15,
+        wait_for(lambda: len(kcat_consume(bs, "multi.t4")) >= 1, 15,
                  "a table created while running is noticed and copied", lambda: tail(w.stderr()))
         db.sql("DROP TABLE t4", "connector")
         wait_for(lambda: len(re.findall(r"\[jdbc-multi\] The set of tables changed \(4 now\)",
@@ -361,11 +280,11 @@ def main():
                  "a dropped table is noticed and the tasks reconfigured", lambda: tail(w.stderr()))
 
         # ---- timestamp.granularity ----
-        wait_for(lambda: len(kcat(bs, "gran-micros_long")) >= 1
-                 and len(kcat(bs, "gran-nanos_iso_datetime_string")) >= 1, 10,
+        wait_for(lambda: len(kcat_consume(bs, "gran-micros_long")) >= 1
+                 and len(kcat_consume(bs, "gran-nanos_iso_datetime_string")) >= 1, 10,
                  "the timestamp.granularity connectors produce")
-        a = json.loads(kcat(bs, "gran-micros_long")[0])
-        b = json.loads(kcat(bs, "gran-nanos_iso_datetime_string")[0])
+        a = json.loads(kcat_consume(bs, "gran-micros_long")[0])
+        b = json.loads(kcat_consume(bs, "gran-nanos_iso_datetime_string")[0])
         check(a["payload"]["stamp"] == 1577934245678000
               and a["schema"]["fields"][1] == {"type": "int64", "optional": True,
                                                "field": "stamp"},
@@ -376,18 +295,18 @@ def main():
               json.dumps(b))
 
         # ---- views, include/exclude lists, unquoted SQL, db.timezone ----
-        wait_for(lambda: len(kcat(bs, "view.v1")) >= 1, 10, "table.types=VIEW copies view v1",
+        wait_for(lambda: len(kcat_consume(bs, "view.v1")) >= 1, 10, "table.types=VIEW copies view v1",
                  lambda: tail(w.stderr()))
-        topics = subprocess.run(["kcat", "-L", "-b", bs], capture_output=True).stdout.decode()
+        topics = kcat_topics(bs)
         check("view.vskip" not in topics and "view.items" not in topics,
               "table.exclude.list leaves vskip out and VIEW leaves tables out")
-        rec = json.loads(kcat(bs, "view.v1")[0])
+        rec = json.loads(kcat_consume(bs, "view.v1")[0])
         check(rec["payload"] == {"id": 1, "at": 1577836800000},
               "db.timezone=+02:00 reads DATETIME 2020-01-01 02:00 as 2020-01-01T00:00Z",
               json.dumps(rec))
 
         # ---- timestamp.initial and timestamp.delay.interval.ms ----
-        wait_for(lambda: len(kcat(bs, "late-late")) >= 1, 10, "late-late gets a record")
+        wait_for(lambda: len(kcat_consume(bs, "late-late")) >= 1, 10, "late-late gets a record")
         time.sleep(0.5)
         ids = [p["id"] for p in payloads(bs, "late-late")]
         check(ids == [2], "timestamp.initial skips older rows and the delay holds back rows "
@@ -413,7 +332,7 @@ def main():
         db.sql("INSERT INTO items (name) VALUES ('e');"
                "INSERT INTO events VALUES (5, '2024-01-03 00:00:00', 'e5')", "connector")
         w = Worker(d, worker, [inc, tsinc]).start()
-        wait_for(lambda: len(kcat(bs, "inc.items")) >= 5 and len(kcat(bs, "ti.events")) >= 6,
+        wait_for(lambda: len(kcat_consume(bs, "inc.items")) >= 5 and len(kcat_consume(bs, "ti.events")) >= 6,
                  15, "rows inserted while stopped arrive after the restart",
                  lambda: tail(w.stderr()))
         time.sleep(0.6)
@@ -428,7 +347,7 @@ def main():
         time.sleep(0.5)
         db.start()
         db.sql("INSERT INTO items (name) VALUES ('f')", "connector")
-        wait_for(lambda: len(kcat(bs, "inc.items")) >= 6, 20,
+        wait_for(lambda: len(kcat_consume(bs, "inc.items")) >= 6, 20,
                  "after a database restart new rows still arrive", lambda: tail(w.stderr()))
         ids = [p["id"] for p in payloads(bs, "inc.items")]
         check(ids == [1, 2, 3, 4, 5, 6], "no row lost or repeated across the database restart",
@@ -450,17 +369,45 @@ def main():
         time.sleep(1.0)  # the task starts within ~0.3 s; the result stays open ~3 s
         db.kill()
         db.start()
-        wait_for(lambda: len(kcat(bs, "big")) >= n, 30,
+        wait_for(lambda: len(kcat_consume(bs, "big")) >= n, 30,
                  f"after the database was killed mid-stream, all {n} rows arrive",
                  lambda: tail(w.stderr()))
         time.sleep(0.5)
-        ids = [json.loads(line)["payload"]["id"] for line in kcat(bs, "big")]
+        ids = [json.loads(line)["payload"]["id"] for line in kcat_consume(bs, "big")]
         check(ids == list(range(1, n + 1)), f"each of the {n} rows arrives once, in order",
               lambda: f"{len(ids)} records; first mismatch at "
                       f"{next((i for i, v in enumerate(ids) if v != i + 1), None)}")
         check(re.search(r"\[jdbc-big\|task-0\] .*will query again", w.stderr()),
               "the kill broke the task's open result (and it queried again)",
               lambda: tail(w.stderr()))
+
+        # ---- query.retry.attempts ----
+        def task(name):
+            st, body = rest(rport, "GET", f"/connectors/{name}/status")
+            tasks = json.loads(body).get("tasks", []) if st == 200 else []
+            return (tasks[0].get("state"), tasks[0].get("trace", "")) if tasks else (None, body)
+
+        for name, extra in (("jdbc-retry", {"query.retry.attempts": "3"}), ("jdbc-forever", {})):
+            st, body = rest(rport, "POST", "/connectors", {"name": name, "config": dict({
+                "connector.class": "JdbcSourceConnector", "connection.url": url,
+                "mode": "bulk", "query": "SELECT * FROM nosuch", "topic.prefix": name,
+                "poll.interval.ms": "100"}, **extra)})
+            check(st == 201, f"{name} (a query of a missing table) is created", body)
+        wait_for(lambda: task("jdbc-retry")[0] == "FAILED", 20,
+                 "query.retry.attempts=3: the task fails after its third failed query",
+                 lambda: str(task("jdbc-retry")))
+        trace = task("jdbc-retry")[1]
+        check("Failed to query the query after 3 attempts" in trace and "nosuch" in trace,
+              "the trace names the retries and the database's error", trace[:1500])
+        retries = re.findall(r"\[jdbc-retry\|task-0\] .*will retry \(attempt (\d) of 3\)",
+                             w.stderr())
+        check(retries == ["2", "3"], "each failed attempt but the last is logged as a retry",
+              str(retries))
+        wait_for(lambda: len(re.findall(r"\[jdbc-forever\|task-0\] .*will retry",
+                                        w.stderr())) >= 5, 20,
+                 "without query.retry.attempts a failing query is retried on and on")
+        check(task("jdbc-forever")[0] == "RUNNING", "... and its task stays RUNNING",
+              lambda: str(task("jdbc-forever")))
 
         # ---- validate ----
         base = {"name": "v", "connector.class": "JdbcSourceConnector", "mode": "incrementing",
@@ -511,23 +458,20 @@ def main():
         check("isea" not in w.stderr(), "the password never appears in the worker's log")
         rc = w.stop()
         check(rc == 0, f"the worker stops cleanly after the restarts (exit {rc})")
-        w = None
     except GroupFailed:
-        pass
+        print("--- stopped at the first failed requirement", flush=True)
     finally:
-        if w:
-            w.stop()
+        kill_leftovers()  # a worker still running after a failure, by PID
         if db:
             db.close()
         if os.environ.get("JDBC_E2E_KEEP"):
             print("kept", d)
         else:
             shutil.rmtree(d, ignore_errors=True)
-    print(f"{passed} passed, {len(failed)} failed", flush=True)
-    for f in failed:
+    print(f"{sa.passed} passed, {len(sa.failed)} failed", flush=True)
+    for f in sa.failed:
         print(f"  failed: {f}")
-    sys.exit(1 if failed else 0)
-
+    sys.exit(1 if sa.failed else 0)
 
 if __name__ == "__main__":
     main()

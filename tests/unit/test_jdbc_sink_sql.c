@@ -110,6 +110,15 @@ static void test_pk_record_value_upsert_update_delete(void)
     CU_ASSERT_STRING_EQUAL(sluice_buf_data(b),
                            "DELETE FROM `people` WHERE (`id`) IN ((?),(?),(?))");
     sluice_buf_destroy(b);
+    /* quote.sql.identifiers=never: the names as they are, in every statement. */
+    f->quote = false;
+    s = sql_of(jdbc_sink_sql_insert, f, JDBC_SINK_UPSERT, 1);
+    CU_ASSERT_STRING_EQUAL(s, "insert into people(id,name,age) values(?,?,?) on "
+                              "duplicate key update name=values(name),age=values(age)");
+    free(s);
+    s = sql_of(jdbc_sink_sql_insert, f, JDBC_SINK_UPDATE, 1);
+    CU_ASSERT_STRING_EQUAL(s, "UPDATE people SET name = ?, age = ? WHERE id = ?");
+    free(s);
     jdbc_sink_fields_destroy(f);
 
     /* No pk.fields: every value field is a key; upsert then updates the keys. */
@@ -245,8 +254,11 @@ static void test_whitelist_and_names(void)
     CU_ASSERT_STRING_EQUAL(t, "kafka_orders_orders");
     free(t);
     sluice_buf_t *b = sluice_buf_new();
-    jdbc_sink_quote_table(b, "db.t`x");
+    jdbc_sink_quote_table(b, "db.t`x", true);
     CU_ASSERT_STRING_EQUAL(sluice_buf_data(b), "`db`.`t``x`");
+    sluice_buf_reset(b);
+    jdbc_sink_quote_table(b, "db.t", false);
+    CU_ASSERT_STRING_EQUAL(sluice_buf_data(b), "db.t");
     sluice_buf_destroy(b);
     sluice_schema_unref(vs);
 }
