@@ -264,18 +264,27 @@ static void connector_get(void *app, const rest_request_t *req, rest_response_t 
         reply_info(api, herder, rest_request_param(req, 0), false, resp);
 }
 
-static void connector_delete(void *app, const rest_request_t *req, rest_response_t *resp)
+/* An operation on one connector that answers status with no body. */
+typedef herder_err_t (*connector_op_fn)(herder_t *herder, const char *name);
+
+static void connector_op(void *app, const rest_request_t *req, rest_response_t *resp,
+                         connector_op_fn fn, int status)
 {
     rest_api_t *api = app;
     herder_t *herder = rest_api_herder(api, resp);
     if (!herder)
         return;
     const char *name = rest_request_param(req, 0);
-    herder_err_t e = herder_delete_connector(herder, name);
+    herder_err_t e = fn(herder, name);
     if (e != HERDER_OK)
         rest_api_herder_error(resp, e, name, NULL);
     else
-        rest_reply(resp, 204, NULL);
+        rest_reply(resp, status, NULL);
+}
+
+static void connector_delete(void *app, const rest_request_t *req, rest_response_t *resp)
+{
+    connector_op(app, req, resp, herder_delete_connector, 204);
 }
 
 static void config_get(void *app, const rest_request_t *req, rest_response_t *resp)
@@ -525,35 +534,19 @@ static void task_restart(void *app, const rest_request_t *req, rest_response_t *
     }
 }
 
-typedef herder_err_t (*target_fn)(herder_t *herder, const char *name);
-
-static void set_target(void *app, const rest_request_t *req, rest_response_t *resp, target_fn fn)
-{
-    rest_api_t *api = app;
-    herder_t *herder = rest_api_herder(api, resp);
-    if (!herder)
-        return;
-    const char *name = rest_request_param(req, 0);
-    herder_err_t e = fn(herder, name);
-    if (e != HERDER_OK)
-        rest_api_herder_error(resp, e, name, NULL);
-    else
-        rest_reply(resp, 202, NULL);
-}
-
 static void connector_pause(void *app, const rest_request_t *req, rest_response_t *resp)
 {
-    set_target(app, req, resp, herder_pause_connector);
+    connector_op(app, req, resp, herder_pause_connector, 202);
 }
 
 static void connector_resume(void *app, const rest_request_t *req, rest_response_t *resp)
 {
-    set_target(app, req, resp, herder_resume_connector);
+    connector_op(app, req, resp, herder_resume_connector, 202);
 }
 
 static void connector_stop(void *app, const rest_request_t *req, rest_response_t *resp)
 {
-    set_target(app, req, resp, herder_stop_connector);
+    connector_op(app, req, resp, herder_stop_connector, 202);
 }
 
 /* ---- active topics (KIP-558) ----------------------------------------------------------------- */
@@ -599,11 +592,8 @@ static void topics_get(void *app, const rest_request_t *req, rest_response_t *re
 
 static void topics_reset(void *app, const rest_request_t *req, rest_response_t *resp)
 {
-    rest_api_t *api = app;
-    herder_t *herder = rest_api_herder(api, resp);
-    if (!herder || !tracking_allowed(api, true, resp))
-        return;
-    set_target(app, req, resp, herder_reset_topics);
+    if (tracking_allowed(app, true, resp))
+        connector_op(app, req, resp, herder_reset_topics, 202);
 }
 
 /* ---- offsets (KIP-875) ------------------------------------------------------------------------
