@@ -25,5 +25,6 @@ sed -i "s#^offset.storage.file.filename=.*#offset.storage.file.filename=$work/co
 cd "$work"
 echo "Running Kafka's file pipeline in $work (Ctrl-C stops it):"
 echo "  echo more >> $work/test.txt; cat $work/test.sink.txt"
+echo "  curl localhost:8083/connectors?expand=status   # the REST API"
 exec "$root/build/sluice" standalone connect-standalone.properties \
     connect-file-source.properties connect-file-sink.properties
