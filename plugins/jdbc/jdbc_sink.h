@@ -222,7 +222,8 @@ void jdbc_sink_writer_reset(jdbc_sink_writer_t *w);
  * back and returns SLUICE_RETRY for a database error (the caller decides
  * how often to retry) or SLUICE_FATAL for records that cannot be written
  * whatever the retries (bad keys, a missing table without auto.create),
- * with errstr naming the table and the record. Task thread.
+ * with errstr naming the table and the record. One thread at a time (the
+ * task's writer thread).
  */
 sluice_result_t jdbc_sink_writer_write(jdbc_sink_writer_t *w, sluice_record_t *const *records,
                                        size_t n, char *errstr, size_t errstr_size);

@@ -1,19 +1,36 @@
 /*
- * JdbcSinkTask: put checks and buffers copies of the records and asks the
- * runtime for a commit; flush writes everything buffered in one transaction
- * and returns OK only once it has committed, so the runtime commits the
- * consumer offsets after the rows are durable (at-least-once; upsert makes
- * the replays harmless).
+ * JdbcSinkTask: put checks the records and queues copies of them for the
+ * task's writer thread, which writes what it takes from the queue in one
+ * transaction; flush waits until the writer has committed everything put
+ * and returns OK only then, so the runtime commits the consumer offsets
+ * after the rows are durable (at-least-once; upsert makes the replays
+ * harmless).
  *
- * Failures: a failed flush drops the buffer and returns RETRY, and the
- * runtime rewinds every partition to its last committed offset, so the
- * same records come again. Until retry.backoff.ms has passed, put answers
- * RETRY (the runtime keeps the batch and delivers it again later). After
- * max.retries failed flushes in a row, or at once for an error no retry can
- * fix (a record without a schema, a missing table without auto.create), the
- * task fails: flush and every later put return FATAL with the reason.
+ * Why a thread: the task thread converts records while the server executes
+ * and commits the previous batch, instead of converting and then waiting.
+ * put appends to a queue the writer empties whenever it starts a batch, so
+ * records go out at once when the writer is idle and gather into larger
+ * batches while it is busy; the queue is bounded (a put waits while it
+ * holds batch.size records), so memory stays near two batches.
+ * Batches are written one at a time in the order they were put, so deletes
+ * and tombstones keep their place, and DDL still runs before each
+ * transaction.
+ * The writer asks for an offset commit once it is idle, at most once a
+ * second, so flush (which waits) seldom interrupts the overlap.
  *
- * Threads: every callback runs on the task's thread, except stop.
+ * Failures: once a write failed, the writer drops what it is given until
+ * flush reports the failure, and asks for a commit at once. Puts meanwhile
+ * drop their records and answer OK: the failed flush makes the runtime
+ * rewind every partition to its last committed offset, so the same records
+ * come again. Until retry.backoff.ms has passed, put answers RETRY (the
+ * runtime keeps the batch and delivers it again later). After max.retries
+ * failed flushes in a row, or at once for an error no retry can fix (a
+ * record without a schema, a missing table without auto.create), the task
+ * fails: flush and every later put return FATAL with the reason.
+ *
+ * Threads: every callback runs on the task's thread, except stop; the
+ * writer thread alone uses the connection after start. Fields marked
+ * "lock" are shared between the two under lock.
  */
 #include "jdbc_sink.h"
 
@@ -21,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -37,10 +55,24 @@ typedef struct jdbc_sink_task {
     int64_t retry_backoff_ms;
     int64_t retry_at; /* monotonic ms; 0: no backoff in progress */
     char last_error[1024];
-    char *fatal; /* set once the task cannot go on */
-    sluice_record_t **buf;
+    char *fatal;           /* set once the task cannot go on */
+    sluice_record_t **buf; /* copies a put makes before it queues them */
     size_t nbuf;
     size_t cap;
+    /* The writer thread. */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;      /* CLOCK_MONOTONIC; any change of the lock fields */
+    sluice_record_t **queued; /* lock: the records waiting for the writer */
+    size_t nqueued;
+    size_t queued_cap;
+    bool busy;                   /* lock: the writer holds a batch */
+    bool quit;                   /* lock: destroy asks the writer to end */
+    sluice_result_t status;      /* lock: the first failure since the last flush */
+    char status_msg[1024];       /* lock */
+    int64_t commit_requested_at; /* writer thread only */
+    bool commit_owed;            /* writer thread only */
     /* Set by stop (another thread), read while a connection backs off. */
     atomic_int stop;
 } jdbc_sink_task_t;
@@ -54,6 +86,16 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The least time between two commit requests of the writer. */
+#define COMMIT_REQUEST_INTERVAL_MS 1000
+
+static void records_free(sluice_record_t **recs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sluice_record_destroy(recs[i]);
+    free(recs);
+}
+
 static void buffer_clear(jdbc_sink_task_t *t)
 {
     for (size_t i = 0; i < t->nbuf; i++)
@@ -61,11 +103,100 @@ static void buffer_clear(jdbc_sink_task_t *t)
     t->nbuf = 0;
 }
 
+static void request_commit(jdbc_sink_task_t *t)
+{
+    t->commit_owed = false;
+    t->commit_requested_at = now_ms();
+    sluice_ctx_request_commit(t->ctx);
+}
+
+/*
+ * The writer thread: writes the queued batches one by one, each in its own
+ * transaction, and records the first failure in status. Takes lock.
+ */
+static void *writer_main(void *arg)
+{
+    jdbc_sink_task_t *t = arg;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        if (t->quit)
+            break;
+        if (t->commit_owed && now_ms() >= t->commit_requested_at + COMMIT_REQUEST_INTERVAL_MS) {
+            pthread_mutex_unlock(&t->lock);
+            request_commit(t);
+            pthread_mutex_lock(&t->lock);
+            continue;
+        }
+        if (t->nqueued == 0) {
+            if (t->commit_owed) {
+                int64_t at = t->commit_requested_at + COMMIT_REQUEST_INTERVAL_MS;
+                struct timespec ts = {.tv_sec = at / 1000, .tv_nsec = (at % 1000) * 1000000};
+                pthread_cond_timedwait(&t->cond, &t->lock, &ts);
+            } else {
+                pthread_cond_wait(&t->cond, &t->lock);
+            }
+            continue;
+        }
+        sluice_record_t **recs = t->queued;
+        size_t n = t->nqueued;
+        t->queued = NULL;
+        t->nqueued = t->queued_cap = 0;
+        t->busy = true;
+        bool failed = t->status != SLUICE_OK;
+        pthread_cond_broadcast(&t->cond);
+        pthread_mutex_unlock(&t->lock);
+
+        sluice_result_t r = SLUICE_OK;
+        char err[1024] = "";
+        if (!failed) {
+            bool reconnected = false;
+            r = jdbc_conn_ensure(t->conn, &reconnected, err, sizeof err);
+            if (r == SLUICE_OK) {
+                if (reconnected)
+                    jdbc_sink_writer_reset(t->writer);
+                r = jdbc_sink_writer_write(t->writer, recs, n, err, sizeof err);
+            }
+            if (r == SLUICE_OK)
+                sluice_log(t->ctx, SLUICE_LOG_DEBUG, "Wrote %zu record(s)", n);
+        }
+        records_free(recs, n);
+
+        pthread_mutex_lock(&t->lock);
+        if (r != SLUICE_OK && t->status == SLUICE_OK) {
+            t->status = r;
+            snprintf(t->status_msg, sizeof t->status_msg, "%s", err);
+        }
+        t->busy = false;
+        bool idle = t->nqueued == 0;
+        pthread_cond_broadcast(&t->cond);
+        if (r != SLUICE_OK) {
+            /* flush reports the failure; the sooner, the less is dropped. */
+            pthread_mutex_unlock(&t->lock);
+            request_commit(t);
+            pthread_mutex_lock(&t->lock);
+        } else if (idle && !failed) {
+            t->commit_owed = true;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
 static void jdbc_sink_task_destroy(void *self)
 {
     jdbc_sink_task_t *t = self;
     if (!t)
         return;
+    if (t->thread_started) {
+        pthread_mutex_lock(&t->lock);
+        t->quit = true;
+        pthread_cond_broadcast(&t->cond);
+        pthread_mutex_unlock(&t->lock);
+        pthread_join(t->thread, NULL);
+        pthread_cond_destroy(&t->cond);
+        pthread_mutex_destroy(&t->lock);
+    }
+    records_free(t->queued, t->nqueued);
     buffer_clear(t);
     free(t->buf);
     jdbc_sink_writer_destroy(t->writer);
@@ -115,6 +246,23 @@ static sluice_result_t jdbc_sink_task_start(sluice_ctx_t *ctx, const sluice_conf
     if (!t->conn)
         goto fail;
     t->writer = jdbc_sink_writer_new(t->conn, s, ctx);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->cond, &attr);
+    pthread_condattr_destroy(&attr);
+    t->status = SLUICE_OK;
+    t->commit_requested_at = now_ms();
+    int err = pthread_create(&t->thread, NULL, writer_main, t);
+    if (err) {
+        pthread_cond_destroy(&t->cond);
+        pthread_mutex_destroy(&t->lock);
+        snprintf(errstr, errstr_size, "Cannot start the JDBC sink's writer thread: %s",
+                 strerror(err));
+        goto fail;
+    }
+    t->thread_started = true;
     sluice_log(ctx, SLUICE_LOG_INFO, "Started JDBC sink task writing to %s",
                jdbc_conn_where(t->conn));
     *self = t;
@@ -122,6 +270,18 @@ static sluice_result_t jdbc_sink_task_start(sluice_ctx_t *ctx, const sluice_conf
 
 fail:
     jdbc_sink_task_destroy(t);
+    return SLUICE_FATAL;
+}
+
+/* Makes the task fail with msg; returns SLUICE_FATAL with it in errstr. */
+static sluice_result_t task_fail(jdbc_sink_task_t *t, const char *msg, char *errstr,
+                                 size_t errstr_size)
+{
+    if (!t->fatal) {
+        t->fatal = jdbc_strdup(msg);
+        sluice_log(t->ctx, SLUICE_LOG_ERROR, "%s", t->fatal);
+    }
+    snprintf(errstr, errstr_size, "%s", t->fatal);
     return SLUICE_FATAL;
 }
 
@@ -147,15 +307,39 @@ static sluice_result_t jdbc_sink_task_put(void *self, const sluice_records_t *re
                                    errstr, errstr_size) < 0)
             return SLUICE_FATAL;
     }
-    if (t->nbuf + count > t->cap) {
-        t->cap = (t->nbuf + count) * 2;
+    /* Copied before taking the lock, so the writer never waits for it long. */
+    if (count > t->cap) {
+        t->cap = count;
         t->buf = jdbc_realloc(t->buf, t->cap * sizeof *t->buf);
     }
     for (size_t i = 0; i < count; i++)
         t->buf[t->nbuf++] = sluice_record_copy(sluice_records_at(records, i));
-    /* Records reach the database as Confluent's sink writes them, at every
-     * put, rather than at the next offset.flush.interval.ms. */
-    sluice_ctx_request_commit(t->ctx);
+    pthread_mutex_lock(&t->lock);
+    while (t->status == SLUICE_OK && t->nqueued >= (size_t)t->settings.batch_size)
+        pthread_cond_wait(&t->cond, &t->lock);
+    sluice_result_t status = t->status;
+    if (status == SLUICE_FATAL)
+        snprintf(errstr, errstr_size, "%s", t->status_msg);
+    if (status == SLUICE_OK) {
+        /* Records reach the database as soon as the writer can take them, as
+         * Confluent's sink writes them at every put. */
+        if (t->nqueued + t->nbuf > t->queued_cap) {
+            t->queued_cap = (t->nqueued + t->nbuf) * 2;
+            t->queued = jdbc_realloc(t->queued, t->queued_cap * sizeof *t->queued);
+        }
+        memcpy(t->queued + t->nqueued, t->buf, t->nbuf * sizeof *t->buf);
+        t->nqueued += t->nbuf;
+        t->nbuf = 0;
+        pthread_cond_broadcast(&t->cond);
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (status == SLUICE_FATAL) {
+        buffer_clear(t);
+        return task_fail(t, errstr, errstr, errstr_size);
+    }
+    /* A write failed: these records go, the flush the writer asked for
+     * rewinds to the last committed offsets, before them. */
+    buffer_clear(t);
     return SLUICE_OK;
 }
 
@@ -169,44 +353,34 @@ static sluice_result_t jdbc_sink_task_flush(void *self, const sluice_topic_parti
         snprintf(errstr, errstr_size, "%s", t->fatal);
         return SLUICE_FATAL;
     }
-    if (t->nbuf == 0)
-        return SLUICE_OK;
-    bool reconnected = false;
-    sluice_result_t r = jdbc_conn_ensure(t->conn, &reconnected, errstr, errstr_size);
-    if (r == SLUICE_OK) {
-        if (reconnected)
-            jdbc_sink_writer_reset(t->writer);
-        r = jdbc_sink_writer_write(t->writer, t->buf, t->nbuf, errstr, errstr_size);
-    }
-    size_t n = t->nbuf;
-    /* Written or not, the records go: on failure the runtime rewinds to the
-     * last committed offsets and delivers them again. */
-    buffer_clear(t);
+    pthread_mutex_lock(&t->lock);
+    while (t->nqueued || t->busy)
+        pthread_cond_wait(&t->cond, &t->lock);
+    sluice_result_t r = t->status;
+    if (r != SLUICE_OK)
+        snprintf(errstr, errstr_size, "%s", t->status_msg);
+    t->status = SLUICE_OK;
+    pthread_mutex_unlock(&t->lock);
     if (r == SLUICE_OK) {
         t->remaining_retries = t->max_retries;
-        sluice_log(t->ctx, SLUICE_LOG_DEBUG, "Wrote %zu record(s)", n);
         return SLUICE_OK;
     }
     if (r == SLUICE_RETRY && t->remaining_retries > 0) {
         t->remaining_retries--;
         snprintf(t->last_error, sizeof t->last_error, "%s", errstr);
-        sluice_log(t->ctx, SLUICE_LOG_WARN,
-                   "Write of %zu record(s) failed, %d retries left, next in %lld ms: %s", n,
+        sluice_log(t->ctx, SLUICE_LOG_WARN, "Write failed, %d retries left, next in %lld ms: %s",
                    t->remaining_retries, (long long)t->retry_backoff_ms, errstr);
         t->retry_at = now_ms() + t->retry_backoff_ms;
         if (t->retry_at == 0)
             t->retry_at = 1;
         return SLUICE_RETRY;
     }
-    size_t len = strlen(errstr) + 64;
-    t->fatal = jdbc_alloc(len);
+    char msg[1200];
     if (r == SLUICE_RETRY)
-        snprintf(t->fatal, len, "%s (after %d retries)", errstr, t->max_retries);
+        snprintf(msg, sizeof msg, "%s (after %d retries)", errstr, t->max_retries);
     else
-        snprintf(t->fatal, len, "%s", errstr);
-    snprintf(errstr, errstr_size, "%s", t->fatal);
-    sluice_log(t->ctx, SLUICE_LOG_ERROR, "%s", t->fatal);
-    return SLUICE_FATAL;
+        snprintf(msg, sizeof msg, "%s", errstr);
+    return task_fail(t, msg, errstr, errstr_size);
 }
 
 static void jdbc_sink_task_stop(void *self)

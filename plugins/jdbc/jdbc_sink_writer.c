@@ -11,7 +11,7 @@
  * information_schema says, before the transaction starts, since DDL commits
  * implicitly in MySQL.
  *
- * Threads: a writer belongs to one task and runs on its thread.
+ * Threads: a writer belongs to one task and runs on its writer thread.
  */
 #include "jdbc_sink.h"
 

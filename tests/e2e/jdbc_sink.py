@@ -227,6 +227,30 @@ def g_delete_primitive_key(c):
                 "(one before the table exists is a no-op)")
 
 
+def g_many_batches_in_order(c):
+    group("many puts and hand-offs to the writer thread: writes and tombstones stay in order")
+    ks = {"type": "int64", "optional": False}
+    events, last = [], {}
+    for i in range(3000):
+        k = i % 37
+        if i % 5 == 4:
+            events.append((envelope(ks, k), None))
+            last.pop(k, None)
+        else:
+            events.append((envelope(ks, k), person(k, f"v{i}")))
+            last[k] = f"v{i}"
+    c.send("churn", events)
+    c.create("sink-churn", "churn", **{"insert.mode": "upsert", "pk.mode": "record_key",
+                                       "pk.fields": "k", "delete.enabled": "true",
+                                       "auto.create": "true", "batch.size": "7"})
+    c.wait_rows("SELECT k, name FROM churn ORDER BY k",
+                [[str(k), last[k]] for k in sorted(last)],
+                "each key holds its last write, or is gone when its last record is a tombstone",
+                timeout=30)
+    check(c.task_state("sink-churn")[0] == "RUNNING", "the task keeps running",
+          lambda: str(c.task_state("sink-churn")))
+
+
 def g_kafka_pk(c):
     group("pk.mode kafka, table.name.format, fields.whitelist")
     c.send("coords", [(None, person(i, f"p{i}")) for i in range(4)])
@@ -270,17 +294,19 @@ def g_retries_and_atomicity(c):
 
 def g_server_restart(c):
     group("the database goes away and comes back: nothing lost")
+    # batch.size 50: the records sent while it is away span many batches,
+    # queued for the writer thread behind the one that fails.
     c.create("sink-back", "back", **{"insert.mode": "upsert", "pk.mode": "record_value",
                                      "pk.fields": "id", "auto.create": "true",
                                      "max.retries": "100", "retry.backoff.ms": "100",
-                                     "connection.backoff.ms": "100"})
+                                     "connection.backoff.ms": "100", "batch.size": "50"})
     c.send("back", [(None, person(i, f"b{i}")) for i in range(5)])
     c.wait_rows("SELECT COUNT(*) FROM back", [["5"]], "the first records arrive")
     c.db.stop()
-    c.send("back", [(None, person(i, f"b{i}")) for i in range(5, 10)])
+    c.send("back", [(None, person(i, f"b{i}")) for i in range(5, 3000)])
     time.sleep(1)
     c.db.start()
-    c.wait_rows("SELECT COUNT(*), MIN(id), MAX(id) FROM back", [["10", "0", "9"]],
+    c.wait_rows("SELECT COUNT(*), MIN(id), MAX(id) FROM back", [["3000", "0", "2999"]],
                 "the records produced while the server was down arrive after it is back",
                 timeout=30)
     check(c.task_state("sink-back")[0] == "RUNNING", "the task kept running",
@@ -420,7 +446,7 @@ def sink_groups(d, db, state):
                              api_version_auto_timeout_ms=20000)
     c = Ctx(db, Api(rport), producer)
     for g in (g_insert_auto_create, g_upsert_replay_evolve, g_update_record_key_struct,
-              g_delete_primitive_key, g_kafka_pk, g_timezone, g_retries_and_atomicity,
+              g_delete_primitive_key, g_many_batches_in_order, g_kafka_pk, g_timezone, g_retries_and_atomicity,
               g_server_restart, g_refusals, g_confluent_keys):
         try:
             g(c)
