@@ -675,60 +675,46 @@ herder_err_t herder_delete_connector(herder_t *herder, const char *name)
     return HERDER_OK;
 }
 
-herder_err_t herder_pause_connector(herder_t *herder, const char *name)
+/* Pause (PAUSED) or resume (STARTED): a STOPPED connector starts again in
+ * that state; a running one has its tasks paused or resumed in place. */
+static herder_err_t herder_set_running_target(herder_t *herder, const char *name,
+                                              herder_target_t target)
 {
+    bool pause = target == HERDER_TARGET_PAUSED;
     pthread_mutex_lock(&herder->lock);
     herder_conn_t *conn = herder_find(herder, name, NULL);
     if (!conn) {
         pthread_mutex_unlock(&herder->lock);
         return HERDER_NOT_FOUND;
     }
-    if (conn_persist_target(conn, HERDER_TARGET_PAUSED) != HERDER_OK) {
+    if (conn_persist_target(conn, target) != HERDER_OK) {
         pthread_mutex_unlock(&herder->lock);
         return HERDER_FAILED;
     }
-    if (conn->target != HERDER_TARGET_PAUSED) {
+    if (conn->target != target) {
         bool was_stopped = conn->target == HERDER_TARGET_STOPPED;
-        conn->target = HERDER_TARGET_PAUSED;
+        conn->target = target;
         if (was_stopped) {
             conn_start(conn);
         } else {
             for (size_t i = 0; i < conn->task_count; i++)
-                task_pause(conn->tasks[i]);
+                (pause ? task_pause : task_resume)(conn->tasks[i]);
             if (conn->self)
-                conn_set_state(conn, WORKER_STATE_PAUSED, NULL);
+                conn_set_state(conn, pause ? WORKER_STATE_PAUSED : WORKER_STATE_RUNNING, NULL);
         }
     }
     pthread_mutex_unlock(&herder->lock);
     return HERDER_OK;
 }
 
+herder_err_t herder_pause_connector(herder_t *herder, const char *name)
+{
+    return herder_set_running_target(herder, name, HERDER_TARGET_PAUSED);
+}
+
 herder_err_t herder_resume_connector(herder_t *herder, const char *name)
 {
-    pthread_mutex_lock(&herder->lock);
-    herder_conn_t *conn = herder_find(herder, name, NULL);
-    if (!conn) {
-        pthread_mutex_unlock(&herder->lock);
-        return HERDER_NOT_FOUND;
-    }
-    if (conn_persist_target(conn, HERDER_TARGET_STARTED) != HERDER_OK) {
-        pthread_mutex_unlock(&herder->lock);
-        return HERDER_FAILED;
-    }
-    if (conn->target != HERDER_TARGET_STARTED) {
-        bool was_stopped = conn->target == HERDER_TARGET_STOPPED;
-        conn->target = HERDER_TARGET_STARTED;
-        if (was_stopped) {
-            conn_start(conn);
-        } else {
-            for (size_t i = 0; i < conn->task_count; i++)
-                task_resume(conn->tasks[i]);
-            if (conn->self)
-                conn_set_state(conn, WORKER_STATE_RUNNING, NULL);
-        }
-    }
-    pthread_mutex_unlock(&herder->lock);
-    return HERDER_OK;
+    return herder_set_running_target(herder, name, HERDER_TARGET_STARTED);
 }
 
 herder_err_t herder_stop_connector(herder_t *herder, const char *name)
