@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,10 @@ import time
 
 SLUICE = os.path.abspath(sys.argv[1])
 passed = 0
+
+# The broker and its plumbing are broker_clients.py's (same sys.argv).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from broker_clients import Broker, free_port, wait_until  # noqa: E402
 
 
 def check(cond, what, detail=None):
@@ -33,60 +36,6 @@ def check(cond, what, detail=None):
         sys.exit(1)
     passed += 1
     print(f"ok: {what}", flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_until(cond, timeout, what):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return
-        time.sleep(0.1)
-    print(f"FAIL: timed out after {timeout}s waiting for {what}", flush=True)
-    sys.exit(1)
-
-
-class Broker:
-    def __init__(self, workdir):
-        self.workdir = workdir
-        self.port = free_port()
-        self.proc = None
-
-    @property
-    def bootstrap(self):
-        return f"127.0.0.1:{self.port}"
-
-    def start(self):
-        args = [SLUICE, "broker",
-                "--override", f"listeners=PLAINTEXT://127.0.0.1:{self.port}",
-                "--override", f"log.dirs={self.workdir}/data",
-                "--override", "group.initial.rebalance.delay.ms=0"]
-        self.log = open(os.path.join(self.workdir, "broker.log"), "ab")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-
-        def up():
-            if self.proc.poll() is not None:
-                print(open(os.path.join(self.workdir, "broker.log")).read()[-2000:])
-                print("FAIL: the broker exited during start-up", flush=True)
-                sys.exit(1)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return True
-            except OSError:
-                return False
-        wait_until(up, 20, "the broker to listen")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=60)
-        self.log.close()
 
 
 class Run:
