@@ -1,4 +1,4 @@
-/* Allocation and sleeping helpers the JDBC connectors share. */
+/* Allocation, clock and sleeping helpers the JDBC connectors share. */
 #include "jdbc_common.h"
 
 #include <stdio.h>
@@ -60,4 +60,11 @@ bool jdbc_sleep_ms(long ms, const atomic_int *stop)
         ms -= slice;
     }
     return stop && atomic_load(stop);
+}
+
+int64_t jdbc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

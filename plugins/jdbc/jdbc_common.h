@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sluice/sluice.h>
 
@@ -20,6 +21,10 @@ void *jdbc_calloc(size_t count, size_t size);
 void *jdbc_realloc(void *ptr, size_t size);
 char *jdbc_strdup(const char *str);
 char *jdbc_strndup(const char *str, size_t len);
+
+/* The monotonic clock in milliseconds (the runtime's worker/clock.h is not
+ * part of the plugin ABI). */
+int64_t jdbc_now_ms(void);
 
 /* Sleeps ms milliseconds, in slices of at most 100 ms, returning early (true)
  * once *stop is set. stop may be NULL. */

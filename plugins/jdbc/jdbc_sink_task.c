@@ -77,15 +77,6 @@ typedef struct jdbc_sink_task {
     atomic_int stop;
 } jdbc_sink_task_t;
 
-/* The runtime's worker/clock.h is not part of the plugin ABI, and
- * jdbc_common has no clock, so the sink keeps this one. */
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The least time between two commit requests of the writer. */
 #define COMMIT_REQUEST_INTERVAL_MS 1000
 
@@ -106,7 +97,7 @@ static void buffer_clear(jdbc_sink_task_t *t)
 static void request_commit(jdbc_sink_task_t *t)
 {
     t->commit_owed = false;
-    t->commit_requested_at = now_ms();
+    t->commit_requested_at = jdbc_now_ms();
     sluice_ctx_request_commit(t->ctx);
 }
 
@@ -121,7 +112,8 @@ static void *writer_main(void *arg)
     for (;;) {
         if (t->quit)
             break;
-        if (t->commit_owed && now_ms() >= t->commit_requested_at + COMMIT_REQUEST_INTERVAL_MS) {
+        if (t->commit_owed &&
+            jdbc_now_ms() >= t->commit_requested_at + COMMIT_REQUEST_INTERVAL_MS) {
             pthread_mutex_unlock(&t->lock);
             request_commit(t);
             pthread_mutex_lock(&t->lock);
@@ -253,7 +245,7 @@ static sluice_result_t jdbc_sink_task_start(sluice_ctx_t *ctx, const sluice_conf
     pthread_cond_init(&t->cond, &attr);
     pthread_condattr_destroy(&attr);
     t->status = SLUICE_OK;
-    t->commit_requested_at = now_ms();
+    t->commit_requested_at = jdbc_now_ms();
     int err = pthread_create(&t->thread, NULL, writer_main, t);
     if (err) {
         pthread_cond_destroy(&t->cond);
@@ -296,7 +288,7 @@ static sluice_result_t jdbc_sink_task_put(void *self, const sluice_records_t *re
     size_t count = sluice_records_count(records);
     if (count == 0)
         return SLUICE_OK;
-    if (t->retry_at && now_ms() < t->retry_at) {
+    if (t->retry_at && jdbc_now_ms() < t->retry_at) {
         snprintf(errstr, errstr_size, "waiting %lld ms (retry.backoff.ms) after: %s",
                  (long long)t->retry_backoff_ms, t->last_error);
         return SLUICE_RETRY;
@@ -370,7 +362,7 @@ static sluice_result_t jdbc_sink_task_flush(void *self, const sluice_topic_parti
         snprintf(t->last_error, sizeof t->last_error, "%s", errstr);
         sluice_log(t->ctx, SLUICE_LOG_WARN, "Write failed, %d retries left, next in %lld ms: %s",
                    t->remaining_retries, (long long)t->retry_backoff_ms, errstr);
-        t->retry_at = now_ms() + t->retry_backoff_ms;
+        t->retry_at = jdbc_now_ms() + t->retry_backoff_ms;
         if (t->retry_at == 0)
             t->retry_at = 1;
         return SLUICE_RETRY;

@@ -94,13 +94,6 @@ typedef struct jdbc_source_task {
     querier_t *current; /* the querier whose result is open, or NULL */
 } jdbc_source_task_t;
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool mode_is(const jdbc_source_task_t *t, const char *mode)
 {
     return strcmp(t->mode, mode) == 0;
@@ -761,7 +754,7 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
         for (size_t i = 0; i < t->nqueriers; i++)
             if (!q || t->queriers[i].next_due_ms < q->next_due_ms)
                 q = &t->queriers[i];
-        int64_t wait = q->next_due_ms - now_ms();
+        int64_t wait = q->next_due_ms - jdbc_now_ms();
         if (wait > 0) {
             jdbc_sleep_ms(wait > 1000 ? 1000 : (long)wait, &t->stop);
             return SLUICE_OK;
@@ -781,7 +774,8 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
         if (r == SLUICE_FATAL)
             return r;
         if (r != SLUICE_OK) {
-            q->next_due_ms = now_ms() + (t->poll_interval_ms < 1000 ? t->poll_interval_ms : 1000);
+            q->next_due_ms =
+                jdbc_now_ms() + (t->poll_interval_ms < 1000 ? t->poll_interval_ms : 1000);
             return query_retry(t, q, "will retry", errstr, errstr_size);
         }
         t->current = q;
@@ -794,13 +788,13 @@ static sluice_result_t task_poll(void *self, sluice_records_t *out, char *errstr
         /* The result broke off (server gone …): what was read stays read,
          * the query runs again from the last record's offset. */
         t->current = NULL;
-        q->next_due_ms = now_ms();
+        q->next_due_ms = jdbc_now_ms();
         return query_retry(t, q, "will query again", errstr, errstr_size);
     }
     if (ended) {
         q->failed_attempts = 0;
         querier_close_stmt(q);
-        q->next_due_ms = now_ms() + t->poll_interval_ms;
+        q->next_due_ms = jdbc_now_ms() + t->poll_interval_ms;
         t->current = NULL;
     }
     return SLUICE_OK;
