@@ -22,7 +22,8 @@
  * schemas by identity, holding a reference so the address cannot be reused,
  * and read schemas by JSON equality, as Kafka's do by equals(): a source
  * that builds an equal schema object for every record gets no cache hits
- * when writing, only the cost of translating it.
+ * when writing, only the cost of translating it. A struct schema written
+ * again also keeps a compiled writer for its records (jc_plan_t).
  */
 #include <math.h>
 #include <stdio.h>
@@ -228,10 +229,17 @@ static int jc_write_schema_open(jc_cx_t *cx, const sluice_schema_t *schema, cons
     return 0;
 }
 
-typedef struct jc_schema_text {
-    char *text;
+typedef struct jc_plan jc_plan_t;
+
+/* What from_cache keeps for a schema: its JSON text and, once the schema
+ * has come again, its compiled struct writer. */
+typedef struct jc_schema_entry {
+    char *text; /* NULL until written (never, with schemas.enable=false) */
     size_t len;
-} jc_schema_text_t;
+    jc_plan_t *plan; /* NULL until built; only for STRUCT schemas */
+} jc_schema_entry_t;
+
+static void jc_plan_free(jc_plan_t *plan);
 
 /* Appends the schema's JSON, from the cache when this schema was seen. */
 static int jc_write_schema(jc_cx_t *cx, const sluice_schema_t *schema, const jc_path_t *path,
@@ -241,8 +249,8 @@ static int jc_write_schema(jc_cx_t *cx, const sluice_schema_t *schema, const jc_
         jsonw_null(out);
         return 0;
     }
-    jc_schema_text_t *cached = lru_get(cx->jc->from_cache, schema);
-    if (cached) {
+    jc_schema_entry_t *cached = lru_get(cx->jc->from_cache, schema);
+    if (cached && cached->text) {
         sluice_buf_append(out, cached->text, cached->len);
         return 0;
     }
@@ -250,12 +258,13 @@ static int jc_write_schema(jc_cx_t *cx, const sluice_schema_t *schema, const jc_
     if (jc_write_schema_open(cx, schema, path, out) < 0)
         return -1;
     sluice_buf_putc(out, '}');
-    jc_schema_text_t *entry = conv_alloc(sizeof(*entry));
+    jc_schema_entry_t *entry = cached ? cached : conv_calloc(1, sizeof(*entry));
     entry->len = sluice_buf_len(out) - start;
     entry->text = conv_strndup(sluice_buf_data(out) + start, entry->len);
     /* The reference keeps the pointer from being reused by another schema
      * while it is a key. */
-    lru_put(cx->jc->from_cache, (void *)sluice_schema_ref(schema), entry);
+    if (!cached)
+        lru_put(cx->jc->from_cache, (void *)sluice_schema_ref(schema), entry);
     return 0;
 }
 
@@ -451,6 +460,323 @@ static int jc_write_value(jc_cx_t *cx, const sluice_schema_t *schema, const slui
     }
     default: return jc_fail(cx, path, "Couldn't convert a value of unknown type to JSON.");
     }
+    return 0;
+}
+
+/* ---- Connect → JSON for structs, compiled ------------------------------------ */
+
+/*
+ * A struct schema met a second time gets a plan: per field the bytes of
+ * ,"name": (escaped once), what to do with the field's value and the plans
+ * of nested structs, so that writing a record asks the schema nothing and
+ * writes the plain cases (integers, plain strings, bytes and base64
+ * decimals, nulls of optional fields without a default to use) straight
+ * into room reserved once. Anything else (a null that takes a default or is
+ * an error, a Time out of its day, a struct of another schema object,
+ * arrays, maps, NUMERIC decimals) goes to jc_write_value for that field,
+ * which writes the same bytes and the same errors as without a plan.
+ */
+
+typedef enum jc_op {
+    JC_OP_INT8,
+    JC_OP_INT16,
+    JC_OP_INT32,
+    JC_OP_INT64,
+    JC_OP_FLOAT32,
+    JC_OP_FLOAT64,
+    JC_OP_BOOLEAN,
+    JC_OP_STRING,
+    JC_OP_BYTES,
+    JC_OP_DECIMAL, /* decimal.format=BASE64 */
+    JC_OP_TIME,    /* an INT32 that must lie in a day */
+    JC_OP_STRUCT,  /* through the nested plan */
+    JC_OP_GENERAL  /* arrays, maps, NUMERIC decimals: jc_write_value */
+} jc_op_t;
+
+typedef struct jc_plan_field {
+    const sluice_schema_t *schema; /* borrowed from the struct's schema */
+    const char *name;              /* borrowed too; for the place of an error */
+    size_t key_off, key_len;       /* ,"name": in the plan's keys (no comma first) */
+    sluice_type_t type;            /* the type a value must have */
+    jc_op_t op;
+    bool null_as_null; /* a null is written as null (optional, no default to use) */
+    jc_plan_t *nested; /* JC_OP_STRUCT */
+} jc_plan_field_t;
+
+struct jc_plan {
+    char *keys;
+    size_t room; /* a guess at the bytes a value takes, to reserve at once */
+    size_t count;
+    jc_plan_field_t fields[];
+};
+
+/* Room reserved at a time once a plan's guess is used up. */
+#define JC_WIN_MIN 256
+/* The guess for a field's value beyond its key. */
+#define JC_PLAN_VALUE_ROOM 24
+
+static jc_op_t jc_plan_op(const json_conv_t *jc, const sluice_schema_t *schema, sluice_type_t type)
+{
+    switch (conv_logical_of(schema)) {
+    case CONV_LOGICAL_DECIMAL: return jc->decimal_numeric ? JC_OP_GENERAL : JC_OP_DECIMAL;
+    case CONV_LOGICAL_TIME: return JC_OP_TIME;
+    default: break; /* Date and Timestamp are their integers */
+    }
+    switch (type) {
+    case SLUICE_TYPE_INT8: return JC_OP_INT8;
+    case SLUICE_TYPE_INT16: return JC_OP_INT16;
+    case SLUICE_TYPE_INT32: return JC_OP_INT32;
+    case SLUICE_TYPE_INT64: return JC_OP_INT64;
+    case SLUICE_TYPE_FLOAT32: return JC_OP_FLOAT32;
+    case SLUICE_TYPE_FLOAT64: return JC_OP_FLOAT64;
+    case SLUICE_TYPE_BOOLEAN: return JC_OP_BOOLEAN;
+    case SLUICE_TYPE_STRING: return JC_OP_STRING;
+    case SLUICE_TYPE_BYTES: return JC_OP_BYTES;
+    case SLUICE_TYPE_STRUCT: return JC_OP_STRUCT;
+    default: return JC_OP_GENERAL;
+    }
+}
+
+/* The plan of a STRUCT schema, borrowing from it (the cache entry holds a
+ * reference to it); free with jc_plan_free. */
+static jc_plan_t *jc_plan_new(const json_conv_t *jc, const sluice_schema_t *schema)
+{
+    size_t n = sluice_schema_field_count(schema);
+    jc_plan_t *plan = conv_calloc(1, sizeof(*plan) + n * sizeof(plan->fields[0]));
+    sluice_buf_t *keys = sluice_buf_new();
+    plan->count = n;
+    plan->room = 2;
+    for (size_t i = 0; i < n; i++) {
+        jc_plan_field_t *f = &plan->fields[i];
+        f->schema = sluice_schema_field_schema(schema, i);
+        f->name = sluice_schema_field_name(schema, i);
+        /* The bytes jc_write_value writes before a field's value. */
+        f->key_off = sluice_buf_len(keys);
+        if (i)
+            sluice_buf_putc(keys, ',');
+        jsonw_string(keys, f->name, strlen(f->name));
+        sluice_buf_putc(keys, ':');
+        f->key_len = sluice_buf_len(keys) - f->key_off;
+        f->type = sluice_schema_type(f->schema);
+        const sluice_value_t *def = sluice_schema_default(f->schema);
+        f->null_as_null = sluice_schema_is_optional(f->schema) && !(def && jc->replace_null);
+        f->op = jc_plan_op(jc, f->schema, f->type);
+        plan->room += f->key_len + JC_PLAN_VALUE_ROOM;
+        if (f->op == JC_OP_STRUCT) {
+            f->nested = jc_plan_new(jc, f->schema);
+            plan->room += f->nested->room;
+        }
+    }
+    plan->keys = conv_strndup(sluice_buf_data(keys), sluice_buf_len(keys));
+    sluice_buf_destroy(keys);
+    return plan;
+}
+
+static void jc_plan_free(jc_plan_t *plan)
+{
+    if (!plan)
+        return;
+    for (size_t i = 0; i < plan->count; i++)
+        jc_plan_free(plan->fields[i].nested);
+    free(plan->keys);
+    free(plan);
+}
+
+/*
+ * The plan for writing value with schema, when both are a struct of that
+ * very schema object and the schema was written before by this instance;
+ * else NULL (the schema is then remembered, so its next record gets one).
+ * *entry gets the cache entry when there is a plan. The entry stays valid
+ * until the next lru_put on from_cache.
+ */
+static const jc_plan_t *jc_plan_for(json_conv_t *jc, const sluice_schema_t *schema,
+                                    const sluice_value_t *value, jc_schema_entry_t **entry)
+{
+    if (!jc->known_enabled || !schema || !value ||
+        sluice_schema_type(schema) != SLUICE_TYPE_STRUCT ||
+        sluice_value_type(value) != SLUICE_TYPE_STRUCT ||
+        sluice_value_struct_schema(value) != schema)
+        return NULL;
+    jc_schema_entry_t *e = lru_get(jc->from_cache, schema);
+    if (!e) {
+        /* With schemas.enable the envelope writes the entry's text. */
+        if (!jc->schemas_enable)
+            lru_put(jc->from_cache, (void *)sluice_schema_ref(schema),
+                    conv_calloc(1, sizeof(jc_schema_entry_t)));
+        return NULL;
+    }
+    if (jc->schemas_enable && !e->text)
+        return NULL;
+    if (!e->plan)
+        e->plan = jc_plan_new(jc, schema);
+    *entry = e;
+    return e->plan;
+}
+
+/* Room reserved in the output buffer, written through p and committed at
+ * once, so that a record costs a few calls into the buffer, not one per
+ * byte run. */
+typedef struct jc_win {
+    sluice_buf_t *buf;
+    char *start, *p, *end;
+} jc_win_t;
+
+static void jc_win_open(jc_win_t *w, size_t room)
+{
+    w->start = w->p = sluice_buf_reserve(w->buf, room);
+    w->end = w->start + room;
+}
+
+/* Commits what was written; the buffer may then be written directly. */
+static void jc_win_close(jc_win_t *w)
+{
+    sluice_buf_commit(w->buf, (size_t)(w->p - w->start));
+    w->start = w->p = w->end = NULL;
+}
+
+/* Where n bytes may be written (advance w->p past what was). */
+static inline char *jc_win_room(jc_win_t *w, size_t n)
+{
+    if ((size_t)(w->end - w->p) < n) {
+        jc_win_close(w);
+        jc_win_open(w, n > JC_WIN_MIN ? n : JC_WIN_MIN);
+    }
+    return w->p;
+}
+
+static inline void jc_win_putc(jc_win_t *w, char c)
+{
+    *jc_win_room(w, 1) = c;
+    w->p++;
+}
+
+/* Writes field f's key and returns where n more bytes may go. */
+static inline char *jc_win_key(jc_win_t *w, const jc_plan_t *plan, const jc_plan_field_t *f,
+                               size_t n)
+{
+    char *p = jc_win_room(w, f->key_len + n);
+    memcpy(p, plan->keys + f->key_off, f->key_len);
+    return p + f->key_len;
+}
+
+static int jc_plan_write(jc_cx_t *cx, const jc_plan_t *plan, const sluice_value_t *st,
+                         const jc_path_t *path, jc_win_t *w);
+
+/* Writes field f of value fv (not null) when it is a plain case: returns 1
+ * when written, 0 when nothing was written (jc_write_value must), -1 on an
+ * error inside a nested struct. */
+static int jc_plan_write_field(jc_cx_t *cx, const jc_plan_t *plan, const jc_plan_field_t *f,
+                               const sluice_value_t *fv, const jc_path_t *path, jc_win_t *w)
+{
+    if (sluice_value_type(fv) != f->type)
+        return 0;
+    char *p;
+    int64_t v;
+    switch (f->op) {
+    case JC_OP_INT8: v = sluice_value_get_int8(fv); break;
+    case JC_OP_INT16: v = sluice_value_get_int16(fv); break;
+    case JC_OP_INT32: v = sluice_value_get_int32(fv); break;
+    case JC_OP_INT64: v = sluice_value_get_int64(fv); break;
+    case JC_OP_TIME:
+        v = sluice_value_get_int32(fv);
+        if (v < 0 || v > CONV_MILLIS_PER_DAY)
+            return 0;
+        break;
+    case JC_OP_BOOLEAN: {
+        bool b = sluice_value_get_boolean(fv);
+        p = jc_win_key(w, plan, f, 5);
+        memcpy(p, b ? "true" : "false", b ? 4 : 5);
+        w->p = p + (b ? 4 : 5);
+        return 1;
+    }
+    case JC_OP_STRING: {
+        size_t len;
+        const char *s = sluice_value_get_string(fv, &len);
+        if (jsonw_plain_len(s, len) == len) {
+            p = jc_win_key(w, plan, f, len + 2);
+            p[0] = '"';
+            memcpy(p + 1, s, len);
+            p[len + 1] = '"';
+            w->p = p + len + 2;
+        } else {
+            w->p = jc_win_key(w, plan, f, 0);
+            jc_win_close(w);
+            jsonw_string(w->buf, s, len);
+            jc_win_open(w, JC_WIN_MIN);
+        }
+        return 1;
+    }
+    case JC_OP_BYTES:
+    case JC_OP_DECIMAL: {
+        size_t len;
+        const uint8_t *b = sluice_value_get_bytes(fv, &len);
+        if (f->op == JC_OP_DECIMAL)
+            conv_decimal_minimal(b, len, &b, &len);
+        p = jc_win_key(w, plan, f, JSONW_BASE64_LEN(len) + 2);
+        p[0] = '"';
+        size_t n = jsonw_base64_format(p + 1, b, len);
+        p[n + 1] = '"';
+        w->p = p + n + 2;
+        return 1;
+    }
+    case JC_OP_FLOAT32:
+    case JC_OP_FLOAT64:
+        w->p = jc_win_key(w, plan, f, 0);
+        jc_win_close(w);
+        if (f->op == JC_OP_FLOAT32)
+            jsonw_float(w->buf, sluice_value_get_float32(fv));
+        else
+            jsonw_double(w->buf, sluice_value_get_float64(fv));
+        jc_win_open(w, JC_WIN_MIN);
+        return 1;
+    case JC_OP_STRUCT: {
+        /* Another schema object, equal or not, is jc_write_value's to judge. */
+        if (sluice_value_struct_schema(fv) != f->schema)
+            return 0;
+        w->p = jc_win_key(w, plan, f, 0);
+        jc_path_t at = JC_FIELD_OF(path, f->name);
+        return jc_plan_write(cx, f->nested, fv, &at, w) < 0 ? -1 : 1;
+    }
+    default: return 0;
+    }
+    p = jc_win_key(w, plan, f, JSONW_INT_MAX);
+    w->p = p + jsonw_int_format(p, v);
+    return 1;
+}
+
+/* Writes struct st (of the plan's schema) as jc_write_value would, at
+ * path. Returns 0, or -1 after jc_fail. */
+static int jc_plan_write(jc_cx_t *cx, const jc_plan_t *plan, const sluice_value_t *st,
+                         const jc_path_t *path, jc_win_t *w)
+{
+    jc_win_putc(w, '{');
+    for (size_t i = 0; i < plan->count; i++) {
+        const jc_plan_field_t *f = &plan->fields[i];
+        const sluice_value_t *fv = sluice_value_struct_get_at(st, i);
+        int rc;
+        if (fv) {
+            rc = jc_plan_write_field(cx, plan, f, fv, path, w);
+        } else if (f->null_as_null) {
+            char *p = jc_win_key(w, plan, f, 4);
+            memcpy(p, "null", 4);
+            w->p = p + 4;
+            rc = 1;
+        } else {
+            rc = 0;
+        }
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            w->p = jc_win_key(w, plan, f, 0);
+            jc_win_close(w);
+            jc_path_t at = JC_FIELD_OF(path, f->name);
+            rc = jc_write_value(cx, f->schema, fv, &at, w->buf);
+            jc_win_open(w, JC_WIN_MIN);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    jc_win_putc(w, '}');
     return 0;
 }
 
@@ -991,10 +1317,11 @@ static void jc_schema_key_free(void *key)
     sluice_schema_unref(key);
 }
 
-static void jc_schema_text_free(void *value)
+static void jc_schema_entry_free(void *value)
 {
-    jc_schema_text_t *entry = value;
+    jc_schema_entry_t *entry = value;
     free(entry->text);
+    jc_plan_free(entry->plan);
     free(entry);
 }
 
@@ -1002,7 +1329,7 @@ static const lru_ops_t jc_from_cache_ops = {
     .hash = jc_schema_key_hash,
     .equal = jc_schema_key_equal,
     .free_key = jc_schema_key_free,
-    .free_value = jc_schema_text_free,
+    .free_value = jc_schema_entry_free,
 };
 
 static uint64_t jc_json_key_hash(const void *key)
@@ -1092,13 +1419,40 @@ static sluice_result_t jc_from_connect(void *self, const char *topic, sluice_hea
     }
     jc_cx_t cx = {.jc = jc, .errstr = errstr, .errstr_size = errstr_size};
     jc_path_t root = {.step = JC_ROOT};
+    jc_path_t at_schema = JC_FIELD_OF(&root, "schema");
+    jc_path_t at_payload = JC_FIELD_OF(&root, "payload");
+    jc_schema_entry_t *entry = NULL;
+    const jc_plan_t *plan = jc_plan_for(jc, schema, value, &entry);
+    if (plan) {
+        /* The envelope, the cached schema text and the plain fields in
+         * room reserved once. */
+        static const char open_schema[] = "{\"schema\":", open_payload[] = ",\"payload\":";
+        jc_win_t w = {.buf = out};
+        int rc;
+        if (jc->schemas_enable) {
+            size_t head = sizeof open_schema - 1 + entry->len + sizeof open_payload - 1;
+            jc_win_open(&w, head + plan->room + 1);
+            memcpy(w.p, open_schema, sizeof open_schema - 1);
+            w.p += sizeof open_schema - 1;
+            memcpy(w.p, entry->text, entry->len);
+            w.p += entry->len;
+            memcpy(w.p, open_payload, sizeof open_payload - 1);
+            w.p += sizeof open_payload - 1;
+            rc = jc_plan_write(&cx, plan, value, &at_payload, &w);
+            if (rc == 0)
+                jc_win_putc(&w, '}');
+        } else {
+            jc_win_open(&w, plan->room);
+            rc = jc_plan_write(&cx, plan, value, &root, &w);
+        }
+        jc_win_close(&w);
+        return rc < 0 ? SLUICE_FATAL : SLUICE_OK;
+    }
     if (!jc->schemas_enable) {
         if (jc_write_value(&cx, schema, value, &root, out) < 0)
             return SLUICE_FATAL;
         return SLUICE_OK;
     }
-    jc_path_t at_schema = JC_FIELD_OF(&root, "schema");
-    jc_path_t at_payload = JC_FIELD_OF(&root, "payload");
     sluice_buf_puts(out, "{\"schema\":");
     if (jc_write_schema(&cx, schema, &at_schema, out) < 0)
         return SLUICE_FATAL;

@@ -1,8 +1,6 @@
 #include "json_writer.h"
 
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -51,6 +49,11 @@ static size_t jsonw_plain_run(const unsigned char *s, size_t len)
             break;
     }
     return i;
+}
+
+size_t jsonw_plain_len(const char *str, size_t len)
+{
+    return jsonw_plain_run((const unsigned char *)str, len);
 }
 
 void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
@@ -117,11 +120,49 @@ void jsonw_string(sluice_buf_t *out, const char *str, size_t len)
     sluice_buf_putc(out, '"');
 }
 
+/* "00" "01" … "99": two digits per division, as most fast formatters do. */
+static const char jsonw_digit_pairs[201] = "00010203040506070809"
+                                           "10111213141516171819"
+                                           "20212223242526272829"
+                                           "30313233343536373839"
+                                           "40414243444546474849"
+                                           "50515253545556575859"
+                                           "60616263646566676869"
+                                           "70717273747576777879"
+                                           "80818283848586878889"
+                                           "90919293949596979899";
+
+size_t jsonw_int_format(char *dst, int64_t v)
+{
+    /* The magnitude as unsigned, so that INT64_MIN negates without overflow. */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t digits = 1;
+    for (uint64_t t = u; t >= 10; t /= 10)
+        digits++;
+    size_t n = digits + (v < 0);
+    char *p = dst + n;
+    while (u >= 100) {
+        const char *pair = jsonw_digit_pairs + (u % 100) * 2;
+        u /= 100;
+        *--p = pair[1];
+        *--p = pair[0];
+    }
+    if (u >= 10) {
+        const char *pair = jsonw_digit_pairs + u * 2;
+        *--p = pair[1];
+        *--p = pair[0];
+    } else {
+        *--p = (char)('0' + u);
+    }
+    if (v < 0)
+        *--p = '-';
+    return n;
+}
+
 void jsonw_int(sluice_buf_t *out, int64_t v)
 {
-    char text[24];
-    int n = snprintf(text, sizeof text, "%" PRId64, v);
-    sluice_buf_append(out, text, (size_t)n);
+    char *dst = sluice_buf_reserve(out, JSONW_INT_MAX);
+    sluice_buf_commit(out, jsonw_int_format(dst, v));
 }
 
 /* Jackson writes Double.toString / Float.toString text and quotes NaN and
@@ -157,9 +198,37 @@ void jsonw_null(sluice_buf_t *out)
     sluice_buf_puts(out, "null");
 }
 
+size_t jsonw_base64_format(char *dst, const uint8_t *data, size_t len)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *p = dst;
+    size_t i = 0;
+    for (; i + 3 <= len; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
+        p[0] = alphabet[v >> 18];
+        p[1] = alphabet[(v >> 12) & 63];
+        p[2] = alphabet[(v >> 6) & 63];
+        p[3] = alphabet[v & 63];
+        p += 4;
+    }
+    if (i < len) {
+        bool two = len - i == 2;
+        uint32_t v = (uint32_t)data[i] << 16 | (two ? (uint32_t)data[i + 1] << 8 : 0);
+        p[0] = alphabet[v >> 18];
+        p[1] = alphabet[(v >> 12) & 63];
+        p[2] = two ? alphabet[(v >> 6) & 63] : '=';
+        p[3] = '=';
+        p += 4;
+    }
+    return (size_t)(p - dst);
+}
+
 void jsonw_bytes(sluice_buf_t *out, const uint8_t *data, size_t len)
 {
-    sluice_buf_putc(out, '"');
-    sluice_base64_encode(data, len, out);
-    sluice_buf_putc(out, '"');
+    char *dst = sluice_buf_reserve(out, JSONW_BASE64_LEN(len) + 2);
+    dst[0] = '"';
+    size_t n = jsonw_base64_format(dst + 1, data, len);
+    dst[n + 1] = '"';
+    sluice_buf_commit(out, n + 2);
 }

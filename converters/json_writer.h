@@ -23,7 +23,19 @@
  */
 void jsonw_string(sluice_buf_t *out, const char *str, size_t len);
 
+/* How many of the first len bytes of str jsonw_string copies as they are
+ * (printable ASCII but '"' and '\\'): when it is len, the quoted string is
+ * those bytes between quotes. */
+size_t jsonw_plain_len(const char *str, size_t len);
+
 void jsonw_int(sluice_buf_t *out, int64_t v);
+
+/* The most bytes jsonw_int_format writes: "-9223372036854775808". */
+#define JSONW_INT_MAX 20
+
+/* Writes v in decimal (as printf's PRId64) at dst, which has room for
+ * JSONW_INT_MAX bytes; no NUL. Returns the number of bytes written. */
+size_t jsonw_int_format(char *dst, int64_t v);
 void jsonw_double(sluice_buf_t *out, double v);
 void jsonw_float(sluice_buf_t *out, float v);
 void jsonw_bool(sluice_buf_t *out, bool v);
@@ -31,5 +43,13 @@ void jsonw_null(sluice_buf_t *out);
 
 /* A quoted base64 string of len bytes. */
 void jsonw_bytes(sluice_buf_t *out, const uint8_t *data, size_t len);
+
+/* The length of the base64 text of len bytes ('=' padding included). */
+#define JSONW_BASE64_LEN(len) (((len) + 2) / 3 * 4)
+
+/* Writes the standard base64 text of len bytes (sluice_base64_encode's) at
+ * dst, which has room for JSONW_BASE64_LEN(len) bytes; no NUL. Returns the
+ * number of bytes written. */
+size_t jsonw_base64_format(char *dst, const uint8_t *data, size_t len);
 
 #endif

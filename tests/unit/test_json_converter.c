@@ -3,6 +3,7 @@
  * registry. The expected bytes are what Kafka's JsonConverter writes for the
  * same data (Jackson's layout, escaping and number formatting).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1092,6 +1093,469 @@ static void test_config_table(void)
     conv_close(c);
 }
 
+/* ---- the compiled struct writer ------------------------------------------------
+ *
+ * An instance writes a struct schema's first record with its general
+ * writer and the later ones with the plan it compiles for that schema
+ * object, so every case below is written three times by one instance: once
+ * each way, and once more from the kept plan. Both must give the same bytes
+ * and the same errors. */
+
+static void assert_writes_warm(conv_t *c, const sluice_schema_t *schema,
+                               const sluice_value_t *value, const char *expected)
+{
+    for (int i = 0; i < 3; i++)
+        assert_writes(c, schema, value, expected);
+}
+
+/* Asserts that writing fails with exactly message, three times. */
+static void assert_write_fails_exactly(conv_t *c, const sluice_schema_t *schema,
+                                       const sluice_value_t *value, const char *message)
+{
+    for (int i = 0; i < 3; i++) {
+        sluice_result_t rc;
+        sluice_buf_destroy(conv_write(c, schema, value, &rc));
+        CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
+        CU_ASSERT_STRING_EQUAL(conv_err, message);
+    }
+}
+
+/* {"schema":<schema JSON>,"payload":<payload>}: the schema text is taken
+ * from a fresh instance's first write (tested byte for byte elsewhere). */
+static void envelope_of(const sluice_schema_t *schema, const sluice_value_t *value,
+                        const char *payload, char *out, size_t out_size)
+{
+    conv_t *fresh = json_open(NULL);
+    sluice_result_t rc;
+    sluice_buf_t *first = conv_write(fresh, schema, value, &rc);
+    CU_ASSERT_EQUAL_FATAL(rc, SLUICE_OK);
+    const char *text = sluice_buf_data(first);
+    const char *end = strstr(text, ",\"payload\":");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    snprintf(out, out_size, "%.*s,\"payload\":%s}", (int)(end - text), text, payload);
+    sluice_buf_destroy(first);
+    conv_close(fresh);
+}
+
+static void put_at(sluice_value_t *st, size_t i, sluice_value_t *v)
+{
+    CU_ASSERT_EQUAL_FATAL(sluice_value_struct_put_at(st, i, v, conv_err, sizeof conv_err), 0);
+}
+
+/* A struct of every type Kafka has, logical ones and nested structs included. */
+static sluice_schema_t *every_type_schema(bool optional_fields)
+{
+    sluice_schema_t *inner = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    sluice_schema_set_name(inner, "inner");
+    add_field(inner, "x", sluice_schema_of(SLUICE_TYPE_INT32, false));
+    add_field(inner, "y", sluice_schema_of(SLUICE_TYPE_STRING, true));
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    for (sluice_type_t t = SLUICE_TYPE_INT8; t <= SLUICE_TYPE_BYTES; t++)
+        add_field(st, sluice_type_name(t), sluice_schema_of(t, optional_fields));
+    sluice_schema_t *logical[] = {sluice_schema_decimal(2), sluice_schema_date(),
+                                  sluice_schema_time(), sluice_schema_timestamp()};
+    const char *logical_names[] = {"decimal", "date", "time", "timestamp"};
+    for (size_t i = 0; i < 4; i++) {
+        sluice_schema_set_optional(logical[i], optional_fields);
+        add_field_take(st, logical_names[i], logical[i]);
+    }
+    sluice_schema_t *arr = sluice_schema_array(sluice_schema_of(SLUICE_TYPE_INT32, false));
+    sluice_schema_set_optional(arr, optional_fields);
+    add_field_take(st, "array", arr);
+    sluice_schema_t *map = sluice_schema_map(sluice_schema_of(SLUICE_TYPE_STRING, false),
+                                             sluice_schema_of(SLUICE_TYPE_INT32, false));
+    sluice_schema_set_optional(map, optional_fields);
+    add_field_take(st, "map", map);
+    sluice_schema_set_optional(inner, optional_fields);
+    add_field_take(st, "inner", inner);
+    return st;
+}
+
+static sluice_value_t *every_type_value(const sluice_schema_t *st)
+{
+    static const uint8_t blob[] = {0x00, 0x01, 0xFE, 0x68, 0x69};
+    static const uint8_t unscaled[] = {0xFF, 0xCF, 0xC7}; /* -12345, one sign byte too many */
+    sluice_value_t *v = sluice_value_struct_new(st);
+    put_at(v, 0, sluice_value_int8(INT8_MIN));
+    put_at(v, 1, sluice_value_int16(INT16_MAX));
+    put_at(v, 2, sluice_value_int32(INT32_MIN));
+    put_at(v, 3, sluice_value_int64(INT64_MAX));
+    put_at(v, 4, sluice_value_float32(1.5f));
+    put_at(v, 5, sluice_value_float64(NAN));
+    put_at(v, 6, sluice_value_boolean(false));
+    put_at(v, 7, sluice_value_cstring("tab\there"));
+    put_at(v, 8, sluice_value_bytes(blob, sizeof blob));
+    put_at(v, 9, sluice_value_bytes(unscaled, sizeof unscaled));
+    put_at(v, 10, sluice_value_int32(-719162));
+    put_at(v, 11, sluice_value_int32(86400000));
+    put_at(v, 12, sluice_value_int64(-1));
+    sluice_value_t *arr = sluice_value_array_new();
+    sluice_value_array_append(arr, sluice_value_int32(1));
+    sluice_value_array_append(arr, sluice_value_int32(-2));
+    put_at(v, 13, arr);
+    sluice_value_t *map = sluice_value_map_new();
+    sluice_value_map_put_str(map, "k", sluice_value_int32(3));
+    put_at(v, 14, map);
+    const sluice_schema_t *inner_schema = sluice_schema_field_schema(st, 15);
+    sluice_value_t *inner = sluice_value_struct_new(inner_schema);
+    put_at(inner, 0, sluice_value_int32(7));
+    put_at(v, 15, inner);
+    return v;
+}
+
+static const char every_type_payload[] =
+    "{\"int8\":-128,\"int16\":32767,\"int32\":-2147483648,\"int64\":9223372036854775807,"
+    "\"float32\":1.5,\"float64\":\"NaN\",\"boolean\":false,\"string\":\"tab\\there\","
+    "\"bytes\":\"AAH+aGk=\",\"decimal\":\"z8c=\",\"date\":-719162,\"time\":86400000,"
+    "\"timestamp\":-1,\"array\":[1,-2],\"map\":{\"k\":3},\"inner\":{\"x\":7,\"y\":null}}";
+
+static void test_plan_every_type(void)
+{
+    conv_t *c = json_open(NULL);
+    conv_t *plain = json_open("schemas.enable", "false", NULL);
+    for (int optional_fields = 0; optional_fields < 2; optional_fields++) {
+        sluice_schema_t *st = every_type_schema(optional_fields);
+        sluice_value_t *v = every_type_value(st);
+        char expected[4096];
+        envelope_of(st, v, every_type_payload, expected, sizeof expected);
+        assert_writes_warm(c, st, v, expected);
+        assert_writes_warm(plain, st, v, every_type_payload);
+
+        /* Every field null: null where optional, Kafka's error where not. */
+        sluice_value_t *nulls = sluice_value_struct_new(st);
+        if (optional_fields) {
+            const char *all_null =
+                "{\"int8\":null,\"int16\":null,\"int32\":null,\"int64\":null,\"float32\":null,"
+                "\"float64\":null,\"boolean\":null,\"string\":null,\"bytes\":null,"
+                "\"decimal\":null,\"date\":null,\"time\":null,\"timestamp\":null,"
+                "\"array\":null,\"map\":null,\"inner\":null}";
+            envelope_of(st, nulls, all_null, expected, sizeof expected);
+            assert_writes_warm(c, st, nulls, expected);
+            assert_writes_warm(plain, st, nulls, all_null);
+        } else {
+            const char *msg = "Conversion error: null value for field that is required and "
+                              "has no default value (at $.payload.int8)";
+            assert_write_fails_exactly(c, st, nulls, msg);
+            assert_write_fails_exactly(plain, st, nulls,
+                                       "Conversion error: null value for field that is "
+                                       "required and has no default value (at $.int8)");
+        }
+        sluice_value_destroy(nulls);
+        sluice_value_destroy(v);
+        sluice_schema_unref(st);
+    }
+    conv_close(plain);
+    conv_close(c);
+}
+
+/* Integers at every digit count and at the types' limits, as printf
+ * writes them. */
+static void test_plan_integers(void)
+{
+    conv_t *plain = json_open("schemas.enable", "false", NULL);
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(st, "l", sluice_schema_of(SLUICE_TYPE_INT64, false));
+    add_field(st, "i", sluice_schema_of(SLUICE_TYPE_INT32, false));
+    add_field(st, "s", sluice_schema_of(SLUICE_TYPE_INT16, false));
+    add_field(st, "b", sluice_schema_of(SLUICE_TYPE_INT8, false));
+    int64_t longs[64];
+    size_t n = 0;
+    longs[n++] = INT64_MIN;
+    longs[n++] = INT64_MIN + 1;
+    longs[n++] = INT64_MAX;
+    longs[n++] = 0;
+    for (int64_t p = 1; p <= INT64_MAX / 10; p *= 10) {
+        longs[n++] = p;
+        longs[n++] = p * 10 - 1;
+        longs[n++] = -p;
+    }
+    char expected[256];
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = k % 2 ? INT32_MIN : INT32_MAX;
+        int16_t s = k % 2 ? INT16_MAX : INT16_MIN;
+        int8_t b = (int8_t)(k % 3 == 0 ? INT8_MIN : k % 3 == 1 ? INT8_MAX : -1);
+        sluice_value_t *v = sluice_value_struct_new(st);
+        put_at(v, 0, sluice_value_int64(longs[k]));
+        put_at(v, 1, sluice_value_int32(i));
+        put_at(v, 2, sluice_value_int16(s));
+        put_at(v, 3, sluice_value_int8(b));
+        snprintf(expected, sizeof expected,
+                 "{\"l\":%" PRId64 ",\"i\":%" PRId32 ",\"s\":%d,\"b\":%d}", longs[k], i, s, b);
+        assert_writes_warm(plain, st, v, expected);
+        sluice_value_destroy(v);
+    }
+    sluice_schema_unref(st);
+    conv_close(plain);
+}
+
+/* Field names and string values that need escaping, and bytes of every
+ * length modulo three against the host's own base64. */
+static void test_plan_strings_and_bytes(void)
+{
+    conv_t *plain = json_open("schemas.enable", "false", NULL);
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(st, "q\"\\\x01\xC3\xA9", sluice_schema_of(SLUICE_TYPE_STRING, false));
+    add_field(st, "b", sluice_schema_of(SLUICE_TYPE_BYTES, false));
+    static const struct {
+        const char *raw;
+        size_t len;
+        const char *json;
+    } strings[] = {
+        {"", 0, "\"\""},
+        {"plain", 5, "\"plain\""},
+        {"q\" b\\ \b\f\n\r\t\x01\x1f\x7f/", 15,
+         "\"q\\\" b\\\\ \\b\\f\\n\\r\\t\\u0001\\u001F\x7f/\""},
+        {"a\0b", 3, "\"a\\u0000b\""},
+        {"\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80", 9, "\"\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80\""},
+        {"a\xFF"
+         "b\xC3",
+         4,
+         "\"a\xEF\xBF\xBD"
+         "b\xEF\xBF\xBD\""},
+        /* An escape after a run longer than the writer looks at at once. */
+        {"0123456789abcdef0123456789abcdef0123456789\n", 43,
+         "\"0123456789abcdef0123456789abcdef0123456789\\n\""},
+    };
+    uint8_t bytes[16];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(0xF7 * i + 3);
+    char expected[512];
+    for (size_t k = 0; k < sizeof strings / sizeof strings[0]; k++) {
+        for (size_t len = 0; len <= sizeof bytes; len += 1 + k % 3) {
+            sluice_value_t *v = sluice_value_struct_new(st);
+            put_at(v, 0, sluice_value_string(strings[k].raw, strings[k].len));
+            put_at(v, 1, sluice_value_bytes(bytes, len));
+            sluice_buf_t *b64 = sluice_buf_new();
+            sluice_base64_encode(bytes, len, b64);
+            snprintf(expected, sizeof expected, "{\"q\\\"\\\\\\u0001\xC3\xA9\":%s,\"b\":\"%s\"}",
+                     strings[k].json, sluice_buf_data(b64));
+            sluice_buf_destroy(b64);
+            assert_writes_warm(plain, st, v, expected);
+            sluice_value_destroy(v);
+        }
+    }
+    sluice_schema_unref(st);
+    conv_close(plain);
+}
+
+/* Decimals: minimal bytes in BASE64, numbers in NUMERIC (the general
+ * writer's), and a Decimal schema without a scale. */
+static void test_plan_decimals(void)
+{
+    conv_t *b64 = json_open("schemas.enable", "false", NULL);
+    conv_t *numeric = json_open("schemas.enable", "false", "decimal.format", "NUMERIC", NULL);
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field_take(st, "d", sluice_schema_decimal(2));
+    static const struct {
+        uint8_t bytes[4];
+        size_t len;
+        const char *base64, *numeric;
+    } cases[] = {
+        {{0}, 0, "AA==", "0.00"},           {{0x00, 0x00, 0x01}, 3, "AQ==", "0.01"},
+        {{0x00, 0x80}, 2, "AIA=", "1.28"},  {{0xFF, 0xFF, 0x80}, 3, "gA==", "-1.28"},
+        {{0xFF, 0x7F}, 2, "/38=", "-1.29"}, {{0x12, 0x34, 0x56, 0x78}, 4, "EjRWeA==", "3054198.96"},
+    };
+    char expected[128];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        sluice_value_t *v = sluice_value_struct_new(st);
+        put_at(v, 0, sluice_value_bytes(cases[k].bytes, cases[k].len));
+        snprintf(expected, sizeof expected, "{\"d\":\"%s\"}", cases[k].base64);
+        assert_writes_warm(b64, st, v, expected);
+        snprintf(expected, sizeof expected, "{\"d\":%s}", cases[k].numeric);
+        assert_writes_warm(numeric, st, v, expected);
+        sluice_value_destroy(v);
+    }
+    sluice_schema_unref(st);
+
+    sluice_schema_t *no_scale = sluice_schema_new(SLUICE_TYPE_BYTES);
+    sluice_schema_set_name(no_scale, SLUICE_LOGICAL_DECIMAL);
+    st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field_take(st, "d", no_scale);
+    sluice_value_t *v = sluice_value_struct_new(st);
+    put_at(v, 0, sluice_value_bytes("\x01", 1));
+    assert_writes_warm(b64, st, v, "{\"d\":\"AQ==\"}");
+    assert_write_fails_exactly(numeric, st, v,
+                               "Invalid Decimal schema: scale parameter not found. (at $.d)");
+    sluice_value_destroy(v);
+    sluice_schema_unref(st);
+    conv_close(numeric);
+    conv_close(b64);
+}
+
+/* Nulls under defaults, with replace.null.with.default on and off. */
+static void test_plan_nulls_and_defaults(void)
+{
+    conv_t *on = json_open(NULL);
+    conv_t *off = json_open("replace.null.with.default", "false", NULL);
+    sluice_schema_t *opt_def = optional(sluice_schema_new(SLUICE_TYPE_INT32));
+    CU_ASSERT_EQUAL_FATAL(
+        sluice_schema_set_default(opt_def, sluice_value_int32(5), conv_err, sizeof conv_err), 0);
+    sluice_schema_t *req_def = sluice_schema_new(SLUICE_TYPE_STRING);
+    CU_ASSERT_EQUAL_FATAL(
+        sluice_schema_set_default(req_def, sluice_value_cstring("dflt"), conv_err, sizeof conv_err),
+        0);
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(st, "opt", sluice_schema_of(SLUICE_TYPE_INT64, true));
+    add_field_take(st, "opt_def", opt_def);
+    add_field_take(st, "req_def", req_def);
+    sluice_value_t *v = sluice_value_struct_new(st);
+    char expected[1024];
+    envelope_of(st, v, "{\"opt\":null,\"opt_def\":5,\"req_def\":\"dflt\"}", expected,
+                sizeof expected);
+    assert_writes_warm(on, st, v, expected);
+    /* Kept null, a required one is Kafka's error. */
+    assert_write_fails_exactly(off, st, v,
+                               "Conversion error: null value for field that is required and has "
+                               "no default value (at $.payload.req_def)");
+    put_at(v, 2, sluice_value_cstring("set"));
+    envelope_of(st, v, "{\"opt\":null,\"opt_def\":null,\"req_def\":\"set\"}", expected,
+                sizeof expected);
+    assert_writes_warm(off, st, v, expected);
+    put_at(v, 0, sluice_value_int64(-9));
+    put_at(v, 1, sluice_value_int32(6));
+    envelope_of(st, v, "{\"opt\":-9,\"opt_def\":6,\"req_def\":\"set\"}", expected, sizeof expected);
+    assert_writes_warm(on, st, v, expected);
+    assert_writes_warm(off, st, v, expected);
+    sluice_value_destroy(v);
+    sluice_schema_unref(st);
+    conv_close(on);
+    conv_close(off);
+}
+
+/* Errors keep their messages and places: a Time out of its day, a nested
+ * required null, an array item of the wrong type, a struct of another
+ * schema. */
+static void test_plan_errors(void)
+{
+    conv_t *c = json_open(NULL);
+    sluice_schema_t *inner = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(inner, "x", sluice_schema_of(SLUICE_TYPE_INT32, false));
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field_take(st, "t", sluice_schema_time());
+    add_field(st, "inner", inner);
+    add_field_take(st, "items", sluice_schema_array(sluice_schema_of(SLUICE_TYPE_STRING, false)));
+    sluice_value_t *in = sluice_value_struct_new(inner);
+    put_at(in, 0, sluice_value_int32(1));
+    sluice_value_t *v = sluice_value_struct_new(st);
+    put_at(v, 0, sluice_value_int32(86400001));
+    put_at(v, 1, in);
+    put_at(v, 2, sluice_value_array_new());
+    assert_write_fails_exactly(c, st, v,
+                               "Kafka Connect Time type should not have any date fields set to "
+                               "non-zero values. (at $.payload.t)");
+    put_at(v, 0, sluice_value_int32(-1));
+    assert_write_fails_exactly(c, st, v,
+                               "Kafka Connect Time type should not have any date fields set to "
+                               "non-zero values. (at $.payload.t)");
+    put_at(v, 0, sluice_value_int32(0));
+
+    sluice_value_t *empty_inner = sluice_value_struct_new(inner);
+    put_at(v, 1, empty_inner);
+    assert_write_fails_exactly(c, st, v,
+                               "Conversion error: null value for field that is required and has "
+                               "no default value (at $.payload.inner.x)");
+
+    sluice_value_t *inner_ok = sluice_value_struct_new(inner);
+    put_at(inner_ok, 0, sluice_value_int32(2));
+    put_at(v, 1, inner_ok);
+    sluice_value_t *items = sluice_value_array_new();
+    sluice_value_array_append(items, sluice_value_cstring("a"));
+    sluice_value_array_append(items, sluice_value_int32(3));
+    put_at(v, 2, items);
+    assert_write_fails_exactly(c, st, v, "Invalid type for STRING: INT32 (at $.payload.items[1])");
+
+    /* A struct whose schema differs from the record's. */
+    sluice_schema_t *other = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(other, "x", sluice_schema_of(SLUICE_TYPE_INT64, false));
+    sluice_value_t *alien = sluice_value_struct_new(other);
+    put_at(alien, 0, sluice_value_int64(1));
+    assert_write_fails_exactly(c, inner, alien, "Mismatching schema. (at $.payload)");
+    put_at(v, 2, sluice_value_array_new());
+    put_at(v, 1, alien);
+    assert_write_fails_exactly(c, st, v, "Mismatching schema. (at $.payload.inner)");
+    sluice_schema_unref(other);
+
+    sluice_value_destroy(v);
+    sluice_schema_unref(st);
+    sluice_schema_unref(inner);
+    conv_close(c);
+}
+
+/* One schema object for many records, an equal schema object of its own,
+ * a struct built for an equal schema object, and eviction from small
+ * caches: the same bytes every time. */
+static sluice_schema_t *shape_schema(const char *name)
+{
+    sluice_schema_t *inner = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    add_field(inner, "z", sluice_schema_of(SLUICE_TYPE_BOOLEAN, false));
+    sluice_schema_t *st = sluice_schema_new(SLUICE_TYPE_STRUCT);
+    sluice_schema_set_name(st, name);
+    add_field(st, "id", sluice_schema_of(SLUICE_TYPE_INT64, false));
+    add_field(st, "name", sluice_schema_of(SLUICE_TYPE_STRING, true));
+    add_field_take(st, "in", inner);
+    return st;
+}
+
+static sluice_value_t *shape_value(const sluice_schema_t *st, const sluice_schema_t *inner_schema,
+                                   int64_t id)
+{
+    sluice_value_t *v = sluice_value_struct_new(st);
+    put_at(v, 0, sluice_value_int64(id));
+    if (id % 2)
+        put_at(v, 1, sluice_value_cstring(id % 3 ? "odd" : "odd\"three"));
+    sluice_value_t *in = sluice_value_struct_new(inner_schema);
+    put_at(in, 0, sluice_value_boolean(id % 5 == 0));
+    put_at(v, 2, in);
+    return v;
+}
+
+static void shape_payload(int64_t id, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "{\"id\":%" PRId64 ",\"name\":%s,\"in\":{\"z\":%s}}", id,
+             id % 2 ? (id % 3 ? "\"odd\"" : "\"odd\\\"three\"") : "null",
+             id % 5 == 0 ? "true" : "false");
+}
+
+static void test_plan_schema_reuse(void)
+{
+    const char *sizes[] = {"1000", "1", "0"};
+    for (size_t z = 0; z < 3; z++) {
+        conv_t *c = json_open("schemas.cache.size", sizes[z], NULL);
+        sluice_schema_t *a = shape_schema("shape");
+        sluice_schema_t *b = shape_schema("shape"); /* equal, another object */
+        sluice_schema_t *d = shape_schema("other"); /* same fields, another name */
+        const sluice_schema_t *a_in = sluice_schema_field_schema(a, 2);
+        const sluice_schema_t *b_in = sluice_schema_field_schema(b, 2);
+        char payload[256], expected_a[1024], expected_d[1024];
+        for (int64_t id = -3; id < 40; id++) {
+            shape_payload(id, payload, sizeof payload);
+            sluice_value_t *va = shape_value(a, a_in, id);
+            sluice_value_t *vb = shape_value(b, b_in, id);
+            sluice_value_t *mixed = shape_value(a, b_in, id); /* inner of the equal schema */
+            sluice_value_t *vd = shape_value(d, sluice_schema_field_schema(d, 2), id);
+            envelope_of(a, va, payload, expected_a, sizeof expected_a);
+            envelope_of(d, vd, payload, expected_d, sizeof expected_d);
+            assert_writes(c, a, va, expected_a);
+            assert_writes(c, b, vb, expected_a);
+            assert_writes(c, a, vb, expected_a); /* a struct of an equal schema */
+            assert_writes(c, a, mixed, expected_a);
+            assert_writes(c, d, vd, expected_d);
+            sluice_result_t rc;
+            sluice_buf_destroy(conv_write(c, a, vd, &rc));
+            CU_ASSERT_EQUAL(rc, SLUICE_FATAL);
+            CU_ASSERT_STRING_EQUAL(conv_err, "Mismatching schema. (at $.payload)");
+            sluice_value_destroy(va);
+            sluice_value_destroy(vb);
+            sluice_value_destroy(mixed);
+            sluice_value_destroy(vd);
+        }
+        sluice_schema_unref(a);
+        sluice_schema_unref(b);
+        sluice_schema_unref(d);
+        conv_close(c);
+    }
+}
+
 void test_register(void)
 {
     TEST_SUITE(
@@ -1112,4 +1576,9 @@ void test_register(void)
                {"damaged input never crashes", test_damaged_input_never_crashes});
     TEST_SUITE("json converter: instance", {"schema cache", test_schema_cache},
                {"header converter", test_header_converter}, {"config table", test_config_table});
+    TEST_SUITE("json converter: compiled struct writer", {"every type", test_plan_every_type},
+               {"integers", test_plan_integers}, {"strings and bytes", test_plan_strings_and_bytes},
+               {"decimals", test_plan_decimals},
+               {"nulls and defaults", test_plan_nulls_and_defaults}, {"errors", test_plan_errors},
+               {"schema reuse", test_plan_schema_reuse});
 }
