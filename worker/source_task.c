@@ -4,9 +4,12 @@
  * it through librdkafka, and commit source offsets once the broker has
  * acknowledged every earlier record of their source partition.
  *
- * Everything runs on the task thread, delivery reports included (they are
- * served by rd_kafka_poll from this loop), so the per-task state needs no
- * lock; the offset tracker and store are shared-safe anyway.
+ * Everything but the plugin's poll runs on the task thread, delivery reports
+ * included (they are served by rd_kafka_poll from this loop), so the
+ * per-task state needs no lock; the offset tracker and store are
+ * shared-safe anyway. The poll runs on a thread of its own (source_poller.h)
+ * when the plugin has no commit callbacks, so reading the next batch overlaps
+ * producing this one; otherwise the task thread polls too.
  *
  * Offsets are validated as Kafka's OffsetUtils does (a map with string keys
  * and primitive values) when a record is polled, so a bad offset fails the
@@ -21,6 +24,7 @@
 #include "mem.h"
 #include "offset_tracker.h"
 #include "record_list.h"
+#include "source_poller.h"
 #include "task.h"
 #include "topic_creation.h"
 #include "value_internal.h"
@@ -32,6 +36,10 @@
 #define SOURCE_QUEUE_FULL_WAIT_MS 50
 /* The pause after a poll that asked to be retried. */
 #define SOURCE_POLL_RETRY_MS 100
+/* Batches the poll thread keeps ready, and the longest the task thread
+ * waits for one before it serves delivery reports and commits again. */
+#define SOURCE_POLL_AHEAD 2
+#define SOURCE_TAKE_WAIT_MS 50
 /* How long topic creation may take. */
 #define SOURCE_ADMIN_TIMEOUT_MS 30000
 /* How long the first record to a topic waits for the topic's metadata
@@ -52,7 +60,8 @@ typedef struct source_kind {
     rd_kafka_t *producer;
     offset_tracker_t *tracker;
     topic_creation_t *topics;
-    sluice_records_t *batch;
+    sluice_records_t *batch; /* the task thread's own, when it polls itself */
+    source_poller_t *poller; /* the poll thread, or NULL; set and cleared under task->lock */
     sluice_buf_t *key_buf, *value_buf, *header_buf;
     bool commit_record; /* the plugin has commit_record: keep a copy per record */
     bool tolerate_all;
@@ -494,33 +503,38 @@ static int source_init(task_t *task, char *errstr, size_t errstr_size)
     return 0;
 }
 
-/* Polls the plugin once into sk->batch. Returns 0, 1 when the poll asked to
- * be retried, or -1 with the trace in errstr. */
-static int source_poll(task_t *task, char *errstr, size_t errstr_size)
+/*
+ * The next batch to send: from the poll thread, or polled here. Returns 1
+ * with *out, 0 when there is none yet (the loop turns again), or -1 with
+ * the trace in errstr.
+ */
+static int source_next_batch(task_t *task, sluice_records_t **out, char *errstr, size_t errstr_size)
 {
     source_kind_t *sk = task->kind;
-    char why[4096] = "";
-    records_clear(sk->batch);
-    sluice_result_t r = task->cls->source_task->poll(task->self, sk->batch, why, sizeof why);
-    if (r == SLUICE_OK || r == SLUICE_DROP)
+    if (sk->poller)
+        return source_poller_take(sk->poller, out, SOURCE_TAKE_WAIT_MS, errstr, errstr_size);
+    int pr = source_poll_once(task, sk->batch, errstr, errstr_size);
+    if (pr < 0)
+        return -1;
+    if (pr > 0) {
+        task_sleep(task, SOURCE_POLL_RETRY_MS);
         return 0;
-    if (r == SLUICE_RETRY) {
-        /* Kafka logs a RetriableException from poll and polls again. */
-        log_warn(task->name, SOURCE_LOGGER, "%s failed to poll records; will retry: %s",
-                 task->cls->name, why[0] ? why : "no reason given");
-        records_clear(sk->batch);
-        return 1;
     }
-    snprintf(errstr, errstr_size,
-             "org.apache.kafka.connect.errors.ConnectException: %s failed to poll records: %s",
-             task->cls->name, why[0] ? why : "no reason given");
-    records_clear(sk->batch);
-    return -1;
+    *out = sk->batch;
+    return 1;
 }
 
 static int source_run(task_t *task, char *errstr, size_t errstr_size)
 {
     source_kind_t *sk = task->kind;
+    if (source_poller_eligible(task)) {
+        source_poller_t *poller = source_poller_new(task, SOURCE_POLL_AHEAD, errstr, errstr_size);
+        if (!poller)
+            return -1;
+        pthread_mutex_lock(&task->lock);
+        sk->poller = poller;
+        pthread_mutex_unlock(&task->lock);
+    }
     while (!task_stopping(task)) {
         if (task_target_paused(task)) {
             rd_kafka_poll(sk->producer, 0);
@@ -532,15 +546,15 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
         if (clock_monotonic_ms() >= sk->next_commit && source_commit(task, errstr, errstr_size))
             return -1;
 
-        int pr = source_poll(task, errstr, errstr_size);
-        if (pr < 0)
+        sluice_records_t *batch = NULL;
+        int nr = source_next_batch(task, &batch, errstr, errstr_size);
+        if (nr < 0)
             return -1;
-        if (pr > 0) {
-            task_sleep(task, SOURCE_POLL_RETRY_MS);
+        if (nr == 0) {
+            rd_kafka_poll(sk->producer, 0);
             continue;
         }
-        size_t n = sluice_records_count(sk->batch);
-        atomic_fetch_add(&task->n_records, n);
+        size_t n = sluice_records_count(batch);
         /* The active topics were reset: the next record takes the new-topic
          * path again, which reports its topic. */
         if (task_topics_epoch(task) != sk->topics_epoch) {
@@ -550,18 +564,20 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
         }
         /* The records leave the batch one by one, so each is freed as soon
          * as it is produced. */
-        for (size_t i = 0; i < n; i++) {
-            sluice_record_t *record = sluice_records_at(sk->batch, i);
-            records_take_at(sk->batch, i);
-            send_result_t sr = source_send(task, record, errstr, errstr_size);
-            if (sr == SEND_FAILED) {
-                records_clear(sk->batch);
-                return -1;
-            }
-            if (sr == SEND_STOPPED)
+        send_result_t sr = SEND_OK;
+        for (size_t i = 0; i < n && sr != SEND_STOPPED; i++) {
+            sluice_record_t *record = sluice_records_at(batch, i);
+            records_take_at(batch, i);
+            sr = source_send(task, record, errstr, errstr_size);
+            if (sr == SEND_FAILED)
                 break;
         }
-        records_clear(sk->batch);
+        if (sk->poller)
+            source_poller_recycle(sk->poller, batch);
+        else
+            records_clear(batch);
+        if (sr == SEND_FAILED)
+            return -1;
         rd_kafka_poll(sk->producer, 0);
         if (sk->fatal) {
             snprintf(errstr, errstr_size, "%s", sk->fatal);
@@ -571,11 +587,28 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
     return 0;
 }
 
+/* Any thread: a stop or a resume reaches the poll thread and a task thread
+ * waiting for its batches. */
+static void source_wakeup(task_t *task)
+{
+    pthread_mutex_lock(&task->lock);
+    source_kind_t *sk = task->kind;
+    if (sk)
+        source_poller_wakeup(sk->poller);
+    pthread_mutex_unlock(&task->lock);
+}
+
 static void source_fini(task_t *task, bool failed)
 {
     source_kind_t *sk = task->kind;
     if (!sk)
         return;
+    /* The poll thread ends first: nothing is polled after this point. */
+    pthread_mutex_lock(&task->lock);
+    source_poller_t *poller = sk->poller;
+    sk->poller = NULL;
+    pthread_mutex_unlock(&task->lock);
+    source_poller_destroy(poller);
     char errstr[1024];
     if (sk->producer) {
         /* Give what is in flight a chance to land, so its offsets commit. */
@@ -608,13 +641,16 @@ static void source_fini(task_t *task, bool failed)
     free(sk->last_topic);
     sluice_strmap_destroy(sk->primed);
     sluice_value_destroy(sk->valid_partition);
-    free(sk);
+    pthread_mutex_lock(&task->lock);
     task->kind = NULL;
+    pthread_mutex_unlock(&task->lock);
+    free(sk);
 }
 
 const task_kind_ops_t source_task_ops = {
     .hooks = &source_hooks,
     .init = source_init,
     .run = source_run,
+    .wakeup = source_wakeup,
     .fini = source_fini,
 };

@@ -615,10 +615,23 @@ static void *task_main(void *arg)
     return NULL;
 }
 
+void task_name_thread(const task_t *task, pthread_t thread, const char *role)
+{
+    /* Linux keeps 15 bytes: the connector's name is cut, the task number kept. */
+    char id[16], name[32];
+    int id_len = snprintf(id, sizeof id, "-%d", (int)task->id);
+    int room = 15 - (int)strlen(role) - 1 - id_len;
+    snprintf(name, sizeof name, "%.4s:%.*s%s", role, room > 0 ? room : 0, task->connector, id);
+    name[15] = '\0';
+    pthread_setname_np(thread, name);
+}
+
 int task_start(task_t *task, bool initial_paused)
 {
     atomic_store(&task->target_paused, initial_paused);
     int rc = pthread_create(&task->thread, NULL, task_main, task);
+    if (rc == 0)
+        task_name_thread(task, task->thread, "task");
     if (rc) {
         char trace[256];
         snprintf(trace, sizeof trace, "Could not start the task's thread: %s", strerror(rc));

@@ -253,6 +253,10 @@ void task_set_state(task_t *task, worker_state_t state);
  * target state changes. Task thread only. */
 void task_sleep(task_t *task, int64_t ms);
 
+/* Names thread "<role>:<connector>-<id>" (cut to Linux's 15 bytes) for top,
+ * perf and gdb. Any thread. */
+void task_name_thread(const task_t *task, pthread_t thread, const char *role);
+
 /*
  * The converter steps, for error_handler_execute: each converts one thing
  * and reports failures as the converter did. The arg structs carry inputs
