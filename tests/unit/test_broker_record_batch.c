@@ -57,6 +57,27 @@ static void test_crc32c_hw_matches_table_and_chains(void)
     free(data);
 }
 
+/* Long buffers take the three-block path (blocks of 256 and 8192 bytes):
+ * lengths around each threshold, at every alignment, against the table. */
+static void test_crc32c_hw_long_buffers(void)
+{
+    size_t n = 3 * 8192 * 3 + 1000;
+    uint8_t *data = malloc(n + 8);
+    srand(11);
+    for (size_t i = 0; i < n + 8; i++)
+        data[i] = (uint8_t)rand();
+    const size_t lens[] = {767,   768,   769,   775,   776,   1536,  2000, 24575,
+                           24576, 24577, 24584, 25344, 49152, 50000, n};
+    for (size_t off = 0; off < 8; off++)
+        for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+            CU_ASSERT_EQUAL(broker_crc32c(0, data + off, lens[i]),
+                            broker_crc32c_sw(0, data + off, lens[i]));
+    /* Continuing from a CRC goes through the joined blocks too. */
+    uint32_t first = broker_crc32c(0, data, 1000);
+    CU_ASSERT_EQUAL(broker_crc32c(first, data + 1000, n - 1000), broker_crc32c_sw(0, data, n));
+    free(data);
+}
+
 /* ---- validation ---- */
 
 static const tb_rec_t sample_recs[] = {
@@ -376,7 +397,8 @@ static void test_record_decoding_never_trusts_lengths(void)
 void test_register(void)
 {
     TEST_SUITE("crc32c", {"vectors", test_crc32c_vectors},
-               {"hw matches table, chaining", test_crc32c_hw_matches_table_and_chains});
+               {"hw matches table, chaining", test_crc32c_hw_matches_table_and_chains},
+               {"hw long buffers (three blocks joined)", test_crc32c_hw_long_buffers});
     TEST_SUITE("record_batch", {"accepts a good batch", test_validate_accepts_and_reads_header},
                {"refuses each bad case", test_validate_refuses_each_bad_case},
                {"any covered bit flip is caught", test_any_covered_byte_flip_is_caught},

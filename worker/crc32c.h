@@ -1,10 +1,12 @@
 /*
  * CRC-32C (Castagnoli), the checksum of a magic-2 record batch. Uses the
  * SSE4.2 crc32 instruction when the CPU has it, checked once at run time,
- * and a slicing-by-8 table otherwise; both give the same results.
+ * and a slicing-by-8 table otherwise; both give the same results. It lives
+ * in the core because both the broker and the source tasks' direct path to
+ * the embedded broker (batch_writer.h) write record batches.
  */
-#ifndef BROKER_CRC32C_H
-#define BROKER_CRC32C_H
+#ifndef WORKER_CRC32C_H
+#define WORKER_CRC32C_H
 
 #include <stdbool.h>
 #include <stddef.h>
