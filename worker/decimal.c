@@ -177,6 +177,57 @@ static void decimal_put_bytes(const uint32_t *limbs, size_t n, bool negative, sl
     free(b);
 }
 
+/*
+ * The common case of sluice_decimal_from_string: at most 18 digits, whose
+ * rescaled value fits a uint64, so no allocation or limb arithmetic is
+ * needed. Returns false, having written nothing, when the general path must
+ * decide (more digits, or digits that rescaling would drop).
+ */
+static bool decimal_small(const char *int_start, const char *int_end, const char *frac_start,
+                          const char *frac_end, int64_t shift, bool negative, sluice_buf_t *out)
+{
+    static const uint64_t pow10[19] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL};
+    uint64_t v = 0;
+    for (const char *q = int_start; q < int_end; q++)
+        v = v * 10 + (uint64_t)(*q - '0');
+    for (const char *q = frac_start; q < frac_end; q++)
+        v = v * 10 + (uint64_t)(*q - '0');
+    if (v == 0) {
+        sluice_buf_putc(out, 0); /* zero: any scale holds it */
+        return true;
+    }
+    if (shift < 0) {
+        if (shift < -18 || v % pow10[-shift])
+            return false;
+        v /= pow10[-shift];
+    } else if (shift > 0) {
+        if (shift > 18 || v > UINT64_MAX / 2 / pow10[shift])
+            return false;
+        v *= pow10[shift];
+    }
+    uint32_t limbs[2] = {(uint32_t)v, (uint32_t)(v >> 32)};
+    decimal_put_bytes(limbs, limbs[1] ? 2 : 1, negative, out);
+    return true;
+}
+
 int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *out, char *errstr,
                                size_t errstr_size)
 {
@@ -227,6 +278,10 @@ int sluice_decimal_from_string(const char *text, int32_t scale, sluice_buf_t *ou
 
     /* The number is D × 10^(exponent - frac digits); we want D × 10^shift. */
     size_t nint = (size_t)(int_end - int_start), nfrac = (size_t)(frac_end - frac_start);
+    if (nint + nfrac <= 18 && exponent > -19 && exponent < 19 &&
+        decimal_small(int_start, int_end, frac_start, frac_end, exponent - (int64_t)nfrac + scale,
+                      negative, out))
+        return 0;
     char *d = mem_alloc(nint + nfrac + 1);
     memcpy(d, int_start, nint);
     memcpy(d + nint, frac_start, nfrac);

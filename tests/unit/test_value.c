@@ -834,6 +834,36 @@ static void test_decimal_from_string(void)
     sluice_buf_destroy(out);
 }
 
+/* Up to 18 digits take a shortcut; with twenty leading zeros the same
+ * number takes the general path: both must give the same bytes. */
+static void test_decimal_from_string_short_path(void)
+{
+    srand(5);
+    for (int i = 0; i < 20000; i++) {
+        char digits[32], text[64], padded[96];
+        int nd = 1 + rand() % 19;
+        for (int k = 0; k < nd; k++)
+            digits[k] = (char)('0' + rand() % 10);
+        digits[nd] = '\0';
+        int point = rand() % (nd + 1);
+        const char *sign = rand() % 2 ? "-" : "";
+        snprintf(text, sizeof text, "%s%.*s.%s", sign, point, digits, digits + point);
+        snprintf(padded, sizeof padded, "%s00000000000000000000%.*s.%s", sign, point, digits,
+                 digits + point);
+        int32_t scale = rand() % 24 - 3;
+        sluice_buf_t *a = sluice_buf_new(), *b = sluice_buf_new();
+        char ea[256] = "", eb[256] = "";
+        int ra = sluice_decimal_from_string(text, scale, a, ea, sizeof ea);
+        int rb = sluice_decimal_from_string(padded, scale, b, eb, sizeof eb);
+        CU_ASSERT_EQUAL(ra, rb);
+        CU_ASSERT_EQUAL(sluice_buf_len(a), sluice_buf_len(b));
+        if (ra == 0 && sluice_buf_len(a) == sluice_buf_len(b))
+            CU_ASSERT_EQUAL(memcmp(sluice_buf_data(a), sluice_buf_data(b), sluice_buf_len(a)), 0);
+        sluice_buf_destroy(a);
+        sluice_buf_destroy(b);
+    }
+}
+
 static void test_decimal_round_trip(void)
 {
     /* Text → bytes → text gives the plain form back at that scale. */
@@ -1031,5 +1061,7 @@ void test_register(void)
                {"a shared value is read-only", test_shared_is_read_only},
                {"sized maps", test_map_sized});
     TEST_SUITE("decimal", {"to_string", test_decimal_to_string},
-               {"from_string", test_decimal_from_string}, {"round trip", test_decimal_round_trip});
+               {"from_string", test_decimal_from_string},
+               {"from_string: short path = general path", test_decimal_from_string_short_path},
+               {"round trip", test_decimal_round_trip});
 }
