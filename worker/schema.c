@@ -28,7 +28,6 @@ typedef struct schema_field {
 } schema_field_t;
 
 struct sluice_schema {
-    atomic_uint refcnt;
     bool is_static; /* the predefined schemas: never freed, refcount unused */
     bool optional;
     bool has_version;
@@ -45,6 +44,11 @@ struct sluice_schema {
     size_t field_cap;
     const sluice_schema_t *key_schema;   /* MAP */
     const sluice_schema_t *value_schema; /* MAP values, ARRAY items */
+    /* The count changes with every record that takes a reference (on the
+     * thread that polls), while the task thread reads the fields above for
+     * every record: the padding keeps it off their cache line. */
+    char pad[64];
+    atomic_uint refcnt;
 };
 
 static const char *const type_names[SLUICE_TYPE_COUNT] = {
