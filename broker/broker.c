@@ -55,6 +55,8 @@ broker_t *broker_new(broker_config_t *config)
     b->port = -1;
     pthread_mutex_init(&b->bg_lock, NULL);
     pthread_cond_init(&b->bg_cond, NULL);
+    pthread_mutex_init(&b->local_lock, NULL);
+    pthread_cond_init(&b->local_cond, NULL);
     return b;
 }
 
@@ -264,7 +266,9 @@ static void *network_main(void *arg)
 {
     broker_t *b = arg;
     broker_loop_run(b->loop);
-    /* Everything the network thread owns is torn down here, on its thread. */
+    /* Everything the network thread owns is torn down here, on its thread;
+     * in-process appends still queued would otherwise never be answered. */
+    broker_local_close(b);
     broker_fetch_cancel_all(b);
     broker_server_close_all(b);
     return NULL;
@@ -316,6 +320,7 @@ int broker_start(broker_t *b, char *errstr, size_t errstr_size)
         return -1;
     }
     b->background_started = true;
+    broker_local_open(b);
     if (pthread_create(&b->network_thread, NULL, network_main, b) != 0) {
         snprintf(errstr, errstr_size, "cannot start the network thread");
         return -1;
@@ -344,6 +349,8 @@ void broker_wait(broker_t *b)
         pthread_join(b->network_thread, NULL);
     else if (b->loop && b->topics)
         broker_server_close_all(b); /* start failed after listening, or never ran */
+    if (!b->network_started)
+        broker_local_close(b);
     if (b->background_started) {
         pthread_mutex_lock(&b->bg_lock);
         b->bg_stop = true;
@@ -377,5 +384,7 @@ void broker_destroy(broker_t *b)
     broker_config_destroy(b->config);
     pthread_mutex_destroy(&b->bg_lock);
     pthread_cond_destroy(&b->bg_cond);
+    pthread_mutex_destroy(&b->local_lock);
+    pthread_cond_destroy(&b->local_cond);
     free(b);
 }

@@ -75,6 +75,12 @@ struct broker {
     pthread_cond_t bg_cond;
     bool bg_stop;
     bool stopped;
+    /* In-process appends and queries (local_append.c), from any thread. */
+    pthread_mutex_t local_lock;
+    pthread_cond_t local_cond;    /* a partition-count query was answered */
+    bool local_open;              /* guarded by local_lock: from start until the drain */
+    struct local_job *local_head; /* guarded by local_lock: queued for the network thread */
+    struct local_job *local_tail;
 };
 
 /* How often the background pass (flush, retention, compaction) runs: once a
@@ -165,10 +171,37 @@ kafka_error_t broker_create_topic(broker_t *broker, const char *name, int32_t pa
                                   const sluice_strmap_t *configs, bool internal, char *errstr,
                                   size_t errstr_size);
 
+/*
+ * Appends one partition's records as a Produce request does: checks that
+ * data is exactly one valid batch (size against the topic's
+ * max.message.bytes, CRC, producer sequence), appends it (the batch is
+ * rewritten in place), records the producer's sequence, applies the flush
+ * policy and wakes parked fetches. Returns KAFKA_ERR_NONE with *base_offset
+ * (also for a duplicate of a batch already appended: its original offset),
+ * or an error with *base_offset -1 and a message in err. *log_start_offset
+ * is the partition's, or -1 when it does not exist.
+ */
+kafka_error_t broker_append_partition(broker_t *broker, const char *topic, int32_t partition,
+                                      uint8_t *data, size_t len, int64_t now_ms,
+                                      int64_t *base_offset, int64_t *log_start_offset, char *err,
+                                      size_t err_size);
+
 /* Wakes parked fetches that wait on topic/partition (after an append). */
 void broker_fetch_notify(broker_t *broker, const char *topic, int32_t partition);
 
 /* Drops every parked fetch (shutdown). */
 void broker_fetch_cancel_all(broker_t *broker);
+
+/* Lets in-process appends in (local_append.c): broker_start, before the
+ * network thread starts. */
+void broker_local_open(broker_t *broker);
+
+/*
+ * Refuses in-process appends from now on and completes every queued one
+ * with an error ("the broker is stopping"). The network thread once its loop
+ * has ended, or the controlling thread when that thread never ran.
+ * Idempotent.
+ */
+void broker_local_close(broker_t *broker);
 
 #endif

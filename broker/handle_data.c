@@ -15,68 +15,83 @@
 #include "producer_state.h"
 #include "record_batch.h"
 
-/* Appends one partition's records; fills the partition's response. */
-static void produce_partition(broker_t *b, const char *topic, broker_produce_partition_data_t *pd,
-                              broker_produce_partition_response_t *pr, int64_t now_ms)
+kafka_error_t broker_append_partition(broker_t *b, const char *topic, int32_t partition,
+                                      uint8_t *data, size_t len, int64_t now_ms,
+                                      int64_t *base_offset, int64_t *log_start_offset, char *err,
+                                      size_t err_size)
 {
-    pr->index = pd->index;
-    pr->base_offset = -1;
-    pr->log_append_time_ms = -1;
-    pr->log_start_offset = -1;
+    *base_offset = -1;
+    *log_start_offset = -1;
+    if (err_size)
+        err[0] = '\0';
     broker_topic_t *t = broker_topics_find(b->topics, topic);
-    if (!t || pd->index < 0 || pd->index >= t->partition_count) {
-        pr->error_code = KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
-        return;
+    if (!t || partition < 0 || partition >= t->partition_count) {
+        if (t)
+            snprintf(err, err_size, "topic %s has no partition %d (it has %d)", topic, partition,
+                     t->partition_count);
+        else
+            snprintf(err, err_size, "there is no topic %s", topic);
+        return KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
     }
-    broker_log_t *log = t->logs[pd->index];
-    pr->log_start_offset = broker_log_start_offset(log);
-    char err[256] = "";
-    /* The frame belongs to the request, so the batch may be rewritten in place. */
-    uint8_t *data = (uint8_t *)pd->records.bytes.data;
-    size_t len = pd->records.bytes.len;
+    broker_log_t *log = t->logs[partition];
+    *log_start_offset = broker_log_start_offset(log);
     int nbatches = 0;
     kafka_error_t ec =
-        data ? broker_batch_count(data, len, &nbatches, err, sizeof err) : KAFKA_ERR_INVALID_RECORD;
+        data ? broker_batch_count(data, len, &nbatches, err, err_size) : KAFKA_ERR_INVALID_RECORD;
     if (ec == KAFKA_ERR_NONE && nbatches != 1) {
         ec = KAFKA_ERR_INVALID_RECORD;
-        snprintf(err, sizeof err,
+        snprintf(err, err_size,
                  "a produce request must carry exactly one record batch per "
                  "partition, not %d",
                  nbatches);
     }
     broker_batch_header_t hdr;
     if (ec == KAFKA_ERR_NONE)
-        ec = broker_batch_validate(data, len, t->conf.max_message_bytes, &hdr, err, sizeof err);
+        ec = broker_batch_validate(data, len, t->conf.max_message_bytes, &hdr, err, err_size);
     if (ec == KAFKA_ERR_NONE && hdr.producer_id >= 0) {
         int64_t dup = -1;
-        ec = broker_producers_check(b->producers, topic, pd->index, hdr.producer_id,
+        ec = broker_producers_check(b->producers, topic, partition, hdr.producer_id,
                                     hdr.producer_epoch, hdr.base_sequence, hdr.records_count, &dup);
         if (ec == KAFKA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
             /* A retry of a batch we have: success with the original offset. */
-            pr->error_code = KAFKA_ERR_NONE;
-            pr->base_offset = dup;
-            return;
+            *base_offset = dup;
+            return KAFKA_ERR_NONE;
         }
         if (ec != KAFKA_ERR_NONE)
-            snprintf(err, sizeof err, "producer %lld epoch %d sequence %d",
+            snprintf(err, err_size, "producer %lld epoch %d sequence %d",
                      (long long)hdr.producer_id, hdr.producer_epoch, hdr.base_sequence);
     }
-    if (ec == KAFKA_ERR_NONE) {
-        broker_log_append_result_t res;
-        ec = broker_log_append(log, data, len, now_ms, &res);
-        if (ec == KAFKA_ERR_NONE) {
-            pr->base_offset = res.base_offset;
-            pr->log_start_offset = res.log_start_offset;
-            if (hdr.producer_id >= 0)
-                broker_producers_record(b->producers, topic, pd->index, hdr.producer_id,
-                                        hdr.producer_epoch, hdr.base_sequence, hdr.records_count,
-                                        res.base_offset);
-            /* flush.messages=1 and the like: durability before the ack. */
-            if (t->conf.flush_messages != INT64_MAX && broker_cleaner_flush_due(log, now_ms))
-                broker_log_flush(log, now_ms);
-            broker_fetch_notify(b, topic, pd->index);
-        }
+    if (ec != KAFKA_ERR_NONE)
+        return ec;
+    broker_log_append_result_t res;
+    ec = broker_log_append(log, data, len, now_ms, &res);
+    if (ec != KAFKA_ERR_NONE) {
+        snprintf(err, err_size, "the log refused the batch");
+        return ec;
     }
+    *base_offset = res.base_offset;
+    *log_start_offset = res.log_start_offset;
+    if (hdr.producer_id >= 0)
+        broker_producers_record(b->producers, topic, partition, hdr.producer_id, hdr.producer_epoch,
+                                hdr.base_sequence, hdr.records_count, res.base_offset);
+    /* flush.messages=1 and the like: durability before the ack. */
+    if (t->conf.flush_messages != INT64_MAX && broker_cleaner_flush_due(log, now_ms))
+        broker_log_flush(log, now_ms);
+    broker_fetch_notify(b, topic, partition);
+    return KAFKA_ERR_NONE;
+}
+
+/* Appends one partition's records; fills the partition's response. */
+static void produce_partition(broker_t *b, const char *topic, broker_produce_partition_data_t *pd,
+                              broker_produce_partition_response_t *pr, int64_t now_ms)
+{
+    pr->index = pd->index;
+    pr->log_append_time_ms = -1;
+    char err[256];
+    /* The frame belongs to the request, so the batch may be rewritten in place. */
+    kafka_error_t ec = broker_append_partition(
+        b, topic, pd->index, (uint8_t *)pd->records.bytes.data, pd->records.bytes.len, now_ms,
+        &pr->base_offset, &pr->log_start_offset, err, sizeof err);
     pr->error_code = (int16_t)ec;
     if (ec != KAFKA_ERR_NONE)
         log_debug(NULL, "broker", "Produce to %s-%d refused with %s: %s", topic, pd->index,

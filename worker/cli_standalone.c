@@ -25,6 +25,8 @@
 
 #include "broker.h"
 #include "cli.h"
+#include "local_append.h"
+#include "local_broker.h"
 #include "client_config.h"
 #include "clock.h"
 #include "herder.h"
@@ -131,7 +133,8 @@ static broker_t *standalone_start_broker(const worker_config_t *wc, char *errstr
     sluice_strmap_set(props, "group.initial.rebalance.delay.ms", "0");
     sluice_strmap_t *given = sluice_strmap_subset(worker_config_props(wc), "broker.", true);
     for (size_t i = 0; i < sluice_strmap_count(given); i++)
-        if (strcmp(sluice_strmap_key_at(given, i), "embedded"))
+        if (strcmp(sluice_strmap_key_at(given, i), "embedded") &&
+            strcmp(sluice_strmap_key_at(given, i), "embedded.direct"))
             sluice_strmap_set(props, sluice_strmap_key_at(given, i),
                               sluice_strmap_value_at(given, i));
     sluice_strmap_destroy(given);
@@ -294,6 +297,10 @@ int cli_standalone(int argc, char **argv)
             fprintf(stderr, "sluice standalone: %s\n", err);
             goto out;
         }
+        /* Source tasks producing to it may append directly (source_local.h):
+         * their producer's bootstrap.servers is the worker's unless overridden. */
+        const char *servers = sluice_strmap_get(worker_config_props(wc), "bootstrap.servers");
+        local_broker_register(&broker_local_ops, broker, servers ? servers : "localhost:9092");
     }
 
     /* The REST listeners are bound first: the worker id status shows is
@@ -342,6 +349,8 @@ out:
     }
     offset_store_destroy(offsets);
     if (broker) {
+        /* Every task has stopped with the herder: nothing appends any more. */
+        local_broker_register(NULL, NULL, NULL);
         broker_stop(broker);
         broker_destroy(broker);
     }

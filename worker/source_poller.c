@@ -179,9 +179,17 @@ int source_poller_take(source_poller_t *p, sluice_records_t **out, int wait_ms, 
     return result;
 }
 
+bool source_poller_ready(source_poller_t *p)
+{
+    pthread_mutex_lock(&p->lock);
+    bool ready = p->count > 0;
+    pthread_mutex_unlock(&p->lock);
+    return ready;
+}
+
 void source_poller_recycle(source_poller_t *p, sluice_records_t *batch)
 {
-    records_clear(batch);
+    /* The poll thread empties it before its next poll (source_poll_once). */
     pthread_mutex_lock(&p->lock);
     if (!p->spare) {
         p->spare = batch;

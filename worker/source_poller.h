@@ -55,7 +55,11 @@ source_poller_t *source_poller_new(task_t *task, size_t depth, char *errstr, siz
 int source_poller_take(source_poller_t *poller, sluice_records_t **out, int wait_ms, char *errstr,
                        size_t errstr_size);
 
-/* Gives an emptied (or not) batch back for reuse; its records are freed. */
+/* True when a batch is ready, so a take would not wait. Task thread. */
+bool source_poller_ready(source_poller_t *poller);
+
+/* Gives a batch back for reuse; the poll thread frees its records before it
+ * polls into it again (or at destroy). */
 void source_poller_recycle(source_poller_t *poller, sluice_records_t *batch);
 
 /* Wakes a take that waits (the task is stopping). Any thread; NULL does nothing. */

@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "offset_tracker.h"
 #include "record_list.h"
+#include "source_local.h"
 #include "source_poller.h"
 #include "task.h"
 #include "topic_creation.h"
@@ -68,6 +69,8 @@ typedef struct source_kind {
     char *fatal;                     /* a delivery failure that fails the task */
     char *last_topic;                /* the topic of the last record sent */
     rd_kafka_topic_t *rkt;           /* last_topic's handle (NULL: librdkafka refused the name) */
+    source_local_t *local;           /* the direct path to the embedded broker, or NULL */
+    bool last_topic_local;           /* last_topic's records take the direct path */
     sluice_strmap_t *primed;         /* topics whose metadata was waited for (values unused) */
     sluice_value_t *valid_partition; /* a shared source partition found valid (a reference) */
     int64_t next_commit;             /* when to commit offsets next (monotonic ms) */
@@ -86,20 +89,24 @@ static const ctx_hooks_t source_hooks = {.offset = source_offset_hook};
 
 /* ---- delivery reports -------------------------------------------------------- */
 
-static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+/*
+ * One record's outcome, from librdkafka's delivery report or the direct
+ * path: error NULL when the broker has it. Task thread.
+ */
+static void source_record_done(void *arg, void *opaque, const char *error, const char *topic,
+                               int32_t partition)
 {
-    (void)rk;
-    task_t *task = opaque;
+    task_t *task = arg;
     source_kind_t *sk = task->kind;
     offset_tracker_record_t *handle;
     source_envelope_t *env = NULL;
     if (sk->commit_record) {
-        env = msg->_private;
+        env = opaque;
         handle = env->handle;
     } else {
-        handle = msg->_private;
+        handle = opaque;
     }
-    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (!error) {
         offset_tracker_ack(handle);
         atomic_fetch_add(&task->n_written, 1);
         if (env)
@@ -110,7 +117,7 @@ static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void
         log_error(task->name, SOURCE_LOGGER,
                   "Failed to write a record to topic %s partition %d; skipping it "
                   "(errors.tolerance=all): %s",
-                  rd_kafka_topic_name(msg->rkt), (int)msg->partition, rd_kafka_err2str(msg->err));
+                  topic, (int)partition, error);
         offset_tracker_ack(handle);
     } else {
         offset_tracker_fail(handle);
@@ -119,8 +126,7 @@ static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void
             snprintf(buf, sizeof buf,
                      "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception "
                      "from producer send callback: topic %s partition %d: %s",
-                     rd_kafka_topic_name(msg->rkt), (int)msg->partition,
-                     rd_kafka_err2str(msg->err));
+                     topic, (int)partition, error);
             sk->fatal = mem_strdup(buf);
         }
     }
@@ -128,6 +134,30 @@ static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void
         sluice_record_destroy(env->record);
         free(env);
     }
+}
+
+static void source_delivered(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+    (void)rk;
+    source_record_done(opaque, msg->_private,
+                       msg->err == RD_KAFKA_RESP_ERR_NO_ERROR ? NULL : rd_kafka_err2str(msg->err),
+                       rd_kafka_topic_name(msg->rkt), msg->partition);
+}
+
+/* Serves the outcomes of both paths, waiting up to timeout_ms for
+ * librdkafka's (or the direct path's, when that is all there is). */
+static void source_serve(task_t *task, int timeout_ms)
+{
+    source_kind_t *sk = task->kind;
+    if (sk->local) {
+        if (timeout_ms > 0 && source_local_in_flight(sk->local) > 0 &&
+            rd_kafka_outq_len(sk->producer) == 0) {
+            source_local_wait(sk->local, timeout_ms);
+            timeout_ms = 0;
+        }
+        source_local_drain(sk->local, source_record_done, task);
+    }
+    rd_kafka_poll(sk->producer, timeout_ms);
 }
 
 /* ---- offsets ------------------------------------------------------------------ */
@@ -298,6 +328,13 @@ static int source_new_topic(task_t *task, const char *topic, char *errstr, size_
         rd_kafka_topic_destroy(sk->rkt); /* messages in flight hold their own reference */
     sk->rkt = rd_kafka_topic_new(sk->producer, topic, NULL);
     source_prime_topic(task, topic, sk->rkt);
+    /* A topic the broker does not have (auto-creation off) stays with
+     * librdkafka, which waits for it as Kafka's producer does. */
+    if (sk->local) {
+        sk->last_topic_local = sk->rkt && source_local_partitions(sk->local, topic, false) > 0;
+        if (!sk->last_topic_local && sk->rkt)
+            sk->last_topic_local = source_local_partitions(sk->local, topic, true) > 0;
+    }
     free(sk->last_topic);
     sk->last_topic = mem_strdup(topic);
     task_topic_used(task, topic);
@@ -307,8 +344,8 @@ static int source_new_topic(task_t *task, const char *topic, char *errstr, size_
 typedef enum send_result { SEND_OK = 0, SEND_STOPPED, SEND_FAILED } send_result_t;
 
 /*
- * Transforms, converts and produces one polled record (taken: it is freed
- * here). On SEND_FAILED errstr holds the task's trace.
+ * Transforms, converts and produces one polled record (borrowed: it is
+ * freed with its batch). On SEND_FAILED errstr holds the task's trace.
  */
 static send_result_t source_send(task_t *task, sluice_record_t *record, char *errstr,
                                  size_t errstr_size)
@@ -336,7 +373,6 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
         snprintf(why, sizeof why, "%s", errstr);
         snprintf(errstr, errstr_size, "org.apache.kafka.connect.errors.DataException: %s", why);
         sluice_record_destroy(polled);
-        sluice_record_destroy(record);
         return SEND_FAILED;
     }
     /* The record joins its partition's queue before anything can drop it,
@@ -397,6 +433,18 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
     int32_t partition = sluice_record_partition(record);
     bool null_key = sluice_buf_is_null(sk->key_buf), null_value = sluice_buf_is_null(sk->value_buf);
     for (;;) {
+        rd_kafka_resp_err_t err;
+        if (sk->last_topic_local) {
+            err =
+                source_local_add(sk->local, sk->rkt, topic, partition,
+                                 null_key ? NULL : sluice_buf_data(sk->key_buf),
+                                 null_key ? 0 : sluice_buf_len(sk->key_buf),
+                                 null_value ? NULL : sluice_buf_data(sk->value_buf),
+                                 null_value ? 0 : sluice_buf_len(sk->value_buf), ts, hdrs, opaque);
+            if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+                break;
+            goto refused;
+        }
         rd_kafka_vu_t vus[] = {
             sk->rkt ? (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = sk->rkt}
                     : (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
@@ -414,7 +462,7 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
             {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = opaque},
         };
         rd_kafka_error_t *error = rd_kafka_produceva(sk->producer, vus, sizeof vus / sizeof *vus);
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        err = RD_KAFKA_RESP_ERR_NO_ERROR;
         if (error) {
             err = rd_kafka_error_code(error);
             rd_kafka_error_destroy(error);
@@ -426,9 +474,10 @@ static send_result_t source_send(task_t *task, sluice_record_t *record, char *er
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !task_stopping(task)) {
             /* Kafka blocks in send() when buffer.memory is full; we serve
              * delivery reports until there is room. */
-            rd_kafka_poll(sk->producer, SOURCE_QUEUE_FULL_WAIT_MS);
+            source_serve(task, SOURCE_QUEUE_FULL_WAIT_MS);
             continue;
         }
+    refused:
         if (sk->commit_record) {
             source_envelope_t *env = opaque;
             sluice_record_destroy(env->record);
@@ -457,7 +506,6 @@ done:
     if (hdrs)
         rd_kafka_headers_destroy(hdrs);
     sluice_record_destroy(polled);
-    sluice_record_destroy(record);
     return result;
 }
 
@@ -500,19 +548,26 @@ static int source_init(task_t *task, char *errstr, size_t errstr_size)
         rd_kafka_conf_destroy(conf);
         return -1;
     }
+    if (sluice_config_get_bool(worker_config_values(task->wc), "broker.embedded.direct")) {
+        sk->local = source_local_new(sk->producer);
+        if (sk->local)
+            log_info(task->name, SOURCE_LOGGER,
+                     "Appending to the embedded broker directly (broker.embedded.direct)");
+    }
     return 0;
 }
 
 /*
- * The next batch to send: from the poll thread, or polled here. Returns 1
- * with *out, 0 when there is none yet (the loop turns again), or -1 with
- * the trace in errstr.
+ * The next batch to send: from the poll thread (waiting up to wait_ms), or
+ * polled here. Returns 1 with *out, 0 when there is none yet (the loop
+ * turns again), or -1 with the trace in errstr.
  */
-static int source_next_batch(task_t *task, sluice_records_t **out, char *errstr, size_t errstr_size)
+static int source_next_batch(task_t *task, sluice_records_t **out, int wait_ms, char *errstr,
+                             size_t errstr_size)
 {
     source_kind_t *sk = task->kind;
     if (sk->poller)
-        return source_poller_take(sk->poller, out, SOURCE_TAKE_WAIT_MS, errstr, errstr_size);
+        return source_poller_take(sk->poller, out, wait_ms, errstr, errstr_size);
     int pr = source_poll_once(task, sk->batch, errstr, errstr_size);
     if (pr < 0)
         return -1;
@@ -537,7 +592,8 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
     }
     while (!task_stopping(task)) {
         if (task_target_paused(task)) {
-            rd_kafka_poll(sk->producer, 0);
+            source_local_flush(sk->local);
+            source_serve(task, 0);
             if (source_commit(task, errstr, errstr_size))
                 return -1;
             if (!task_wait_while_paused(task))
@@ -546,12 +602,22 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
         if (clock_monotonic_ms() >= sk->next_commit && source_commit(task, errstr, errstr_size))
             return -1;
 
+        /* The direct path's batch lingers for more records (linger.ms),
+         * as librdkafka's does, and goes out once it is due or the plugin
+         * has nothing more for now. */
+        int wait_ms = SOURCE_TAKE_WAIT_MS;
+        int64_t linger = source_local_linger_left(sk->local);
+        if (linger == 0)
+            source_local_flush(sk->local);
+        else if (linger > 0 && linger < wait_ms)
+            wait_ms = (int)linger;
         sluice_records_t *batch = NULL;
-        int nr = source_next_batch(task, &batch, errstr, errstr_size);
+        int nr = source_next_batch(task, &batch, wait_ms, errstr, errstr_size);
         if (nr < 0)
             return -1;
         if (nr == 0) {
-            rd_kafka_poll(sk->producer, 0);
+            source_local_flush(sk->local);
+            source_serve(task, 0);
             continue;
         }
         size_t n = sluice_records_count(batch);
@@ -562,13 +628,13 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
             free(sk->last_topic);
             sk->last_topic = NULL;
         }
-        /* The records leave the batch one by one, so each is freed as soon
-         * as it is produced. */
+        /* The records stay in their batch, which is freed as a whole by the
+         * thread that polled it: memory goes back to the allocator's cache
+         * of the thread that took it, and reference counts shared with the
+         * plugin (schemas, source partitions) stay on one core. */
         send_result_t sr = SEND_OK;
         for (size_t i = 0; i < n && sr != SEND_STOPPED; i++) {
-            sluice_record_t *record = sluice_records_at(batch, i);
-            records_take_at(batch, i);
-            sr = source_send(task, record, errstr, errstr_size);
+            sr = source_send(task, sluice_records_at(batch, i), errstr, errstr_size);
             if (sr == SEND_FAILED)
                 break;
         }
@@ -576,9 +642,12 @@ static int source_run(task_t *task, char *errstr, size_t errstr_size)
             source_poller_recycle(sk->poller, batch);
         else
             records_clear(batch);
+        /* Polling here would block with the batch unsent. */
+        if (!sk->poller || sr != SEND_OK)
+            source_local_flush(sk->local);
         if (sr == SEND_FAILED)
             return -1;
-        rd_kafka_poll(sk->producer, 0);
+        source_serve(task, 0);
         if (sk->fatal) {
             snprintf(errstr, errstr_size, "%s", sk->fatal);
             return -1;
@@ -610,10 +679,21 @@ static void source_fini(task_t *task, bool failed)
     pthread_mutex_unlock(&task->lock);
     source_poller_destroy(poller);
     char errstr[1024];
+    bool local_idle = true;
+    if (sk->local) {
+        /* What the direct path holds lands too: the broker answers every
+         * batch posted, also when it is stopping. */
+        source_local_flush(sk->local);
+        int64_t end = clock_monotonic_ms() + task->offset_flush_timeout_ms;
+        while (source_local_in_flight(sk->local) > 0 && clock_monotonic_ms() < end)
+            source_local_wait(sk->local, SOURCE_TAKE_WAIT_MS);
+        source_local_drain(sk->local, source_record_done, task);
+        local_idle = source_local_in_flight(sk->local) == 0;
+    }
     if (sk->producer) {
         /* Give what is in flight a chance to land, so its offsets commit. */
         rd_kafka_flush(sk->producer, (int)task->offset_flush_timeout_ms);
-        rd_kafka_poll(sk->producer, 0);
+        source_serve(task, 0);
         if (source_commit(task, errstr, sizeof errstr))
             log_error(task->name, SOURCE_LOGGER, "%s", errstr);
         size_t left = offset_tracker_pending(sk->tracker);
@@ -626,6 +706,11 @@ static void source_fini(task_t *task, bool failed)
          * free envelopes) run before the tracker goes away. */
         rd_kafka_purge(sk->producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_poll(sk->producer, 0);
+        if (!local_idle || !source_local_destroy(sk->local, 0))
+            log_error(task->name, SOURCE_LOGGER,
+                      "The embedded broker did not answer %d appends in time; their records "
+                      "will be sent again after a restart",
+                      source_local_in_flight(sk->local));
         if (sk->rkt)
             rd_kafka_topic_destroy(sk->rkt);
         rd_kafka_destroy(sk->producer);

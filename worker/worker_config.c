@@ -247,6 +247,12 @@ static int worker_check_listeners(const char *name, const char *value, char *err
             "address of bootstrap.servers. Set false to use an external Kafka cluster. Any " \
             "broker.<key> setting is passed to the embedded broker as <key> " \
             "(broker.num.partitions=3)."}, \
+    {.name = "broker.embedded.direct", .type = SLUICE_CONFIG_BOOLEAN, .default_value = "true", \
+     .importance = SLUICE_IMPORTANCE_LOW, \
+     .doc = "Sluice: source tasks whose producer talks to the embedded broker (the worker's " \
+            "bootstrap.servers, no compression, no transactions) append their record batches " \
+            "to it directly instead of through the network, with the same validation, offsets " \
+            "and acknowledgements. Set false to always go through librdkafka."}, \
     {.name = "log.dirs", .type = SLUICE_CONFIG_LIST, .default_value = NULL, \
      .importance = SLUICE_IMPORTANCE_MEDIUM, \
      .doc = "Sluice: where the embedded broker keeps its data. Default: a data directory " \

@@ -981,6 +981,119 @@ def test_external_broker():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def direct_run(direct, lines, big):
+    """One worker (broker.embedded.direct=direct) streaming lines through a
+    keyed, header-adding chain into a 3-partition topic, plus a connector
+    whose second line exceeds the producer's message.max.bytes. Returns
+    (records as (partition, key, value, headers), timestamps, big-source
+    status, the big topic's values, the worker's stderr)."""
+    d = tempfile.mkdtemp(prefix="sluice-standalone-direct-")
+    try:
+        bport, rport = free_port(), free_port()
+        bs = f"127.0.0.1:{bport}"
+        properties(d, "worker.properties", {
+            "bootstrap.servers": bs, "listeners": f"http://127.0.0.1:{rport}",
+            "offset.storage.file.filename": os.path.join(d, "offsets"),
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "connector.client.config.override.policy": "All",
+            "broker.embedded.direct": "true" if direct else "false"})
+        properties(d, "keyed.properties", {
+            "name": "keyed", "connector.class": "FileStreamSource", "file": "keyed.txt",
+            "topic": "direct-t", "topic.creation.default.partitions": "3",
+            "topic.creation.default.replication.factor": "-1",
+            "transforms": "hoist,key,unkey,unhoist,origin",
+            "transforms.hoist.type": "org.apache.kafka.connect.transforms.HoistField$Value",
+            "transforms.hoist.field": "line",
+            "transforms.key.type": "org.apache.kafka.connect.transforms.ValueToKey",
+            "transforms.key.fields": "line",
+            "transforms.unkey.type": "org.apache.kafka.connect.transforms.ExtractField$Key",
+            "transforms.unkey.field": "line",
+            "transforms.unhoist.type": "org.apache.kafka.connect.transforms.ExtractField$Value",
+            "transforms.unhoist.field": "line",
+            "transforms.origin.type": "org.apache.kafka.connect.transforms.InsertHeader",
+            "transforms.origin.header": "origin",
+            "transforms.origin.value.literal": "file"})
+        properties(d, "big.properties", {
+            "name": "big", "connector.class": "FileStreamSource", "file": "big.txt",
+            "topic": "direct-big", "producer.override.message.max.bytes": "1000"})
+        append_lines(os.path.join(d, "keyed.txt"), lines)
+        append_lines(os.path.join(d, "big.txt"), big)
+        t0 = time.time() * 1000
+        w = Worker(d, "worker.properties", ["keyed.properties", "big.properties"]).start()
+        fmt = "%p|%k|%s|%h|%T\n"
+        got = []
+
+        def arrived():
+            got[:] = kcat_consume(bs, "direct-t", fmt)
+            return len(got) >= len(lines)
+        wait_for(arrived, 60, f"every line reaches direct-t (direct={direct})",
+                 lambda: f"{len(got)} records\n{tail(w.stderr())}")
+        status = {}
+
+        def big_failed():
+            r = subprocess.run(["curl", "-s", f"http://127.0.0.1:{rport}/connectors/big/status"],
+                               capture_output=True, timeout=30)
+            try:
+                status.update(json.loads(r.stdout))
+            except ValueError:
+                return False
+            return status.get("tasks") and status["tasks"][0]["state"] == "FAILED"
+        wait_for(big_failed, 30, f"the task with a too-large record fails (direct={direct})",
+                 lambda: f"{status}\n{tail(w.stderr())}")
+        big_values = kcat_consume(bs, "direct-big")
+        err = w.stderr()
+        rc = w.stop()
+        check(rc == 0, f"the worker stops with exit status 0 (direct={direct}; got {rc})",
+              lambda: tail(w.stderr()))
+        t1 = time.time() * 1000
+        records, stamps = [], []
+        for line in got:
+            p, k, v, h, ts = line.split("|")
+            records.append((int(p), k, v, h))
+            stamps.append(int(ts))
+        check(all(t0 - 1000 <= ts <= t1 for ts in stamps),
+              f"records without a timestamp get the time they were sent (direct={direct})",
+              lambda: f"{min(stamps)}..{max(stamps)} outside {t0:.0f}..{t1:.0f}")
+        return records, status["tasks"][0].get("trace", ""), big_values, err
+    finally:
+        kill_leftovers()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_direct_append():
+    group("12. broker.embedded.direct: source tasks append to the embedded broker directly")
+    lines = make_lines("direct", 0, 3000)
+    big = ["small-before", "x" * 2000, "small-after"]
+    direct, direct_trace, direct_big, direct_err = direct_run(True, lines, big)
+    check("Appending to the embedded broker directly" in direct_err,
+          "with the default settings the task says it appends directly",
+          lambda: tail(direct_err))
+    kafka, kafka_trace, kafka_big, kafka_err = direct_run(False, lines, big)
+    check("Appending to the embedded broker directly" not in kafka_err,
+          "with broker.embedded.direct=false it goes through librdkafka", lambda: tail(kafka_err))
+    check(sorted(direct) == sorted(kafka) and len(direct) == len(lines),
+          "both paths store the same records: partition (murmur2 of the key), key, value and "
+          "headers", lambda: list_diff(sorted(kafka), sorted(direct)))
+    by_line = {r[2]: r for r in direct}
+    check(all(by_line.get(x, (0, None))[1] == x and by_line[x][3] == "origin=file"
+              for x in lines), "each record's key is its line and its header origin=file",
+          lambda: direct[:3])
+    for part in range(3):
+        order = [r[2] for r in direct if r[0] == part]
+        check(order == [x for x in lines if x in set(order)],
+              f"partition {part} keeps the lines in file order ({len(order)} records)")
+    check(len({r[0] for r in direct}) == 3, "the keys spread over all three partitions")
+    for name, trace, values in (("direct", direct_trace, direct_big),
+                                ("librdkafka", kafka_trace, kafka_big)):
+        check("Message size too large" in trace,
+              f"{name}: a record over message.max.bytes fails the task, saying so",
+              lambda: trace[-500:])
+        check(values == ["small-before"],
+              f"{name}: the records before it were stored, the ones after it were not",
+              lambda: values)
+
+
 TESTS = {
     "samples": test_kafka_samples_and_restart,
     "kill9": test_kill9,
@@ -989,6 +1102,7 @@ TESTS = {
     "bad": test_bad_configs,
     "features": test_features,
     "external": test_external_broker,
+    "direct": test_direct_append,
 }
 
 
