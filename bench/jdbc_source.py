@@ -3,38 +3,131 @@
 bulk mode to a topic through `sluice standalone`, next to the time the
 `mariadb` client takes to dump the same table to /dev/null with --quick.
 
-    bench/jdbc_source.py /path/to/release/sluice [ROWS]     (default 1000000)
+    bench/jdbc_source.py /path/to/release/sluice [ROWS [RUNS]]   (1000000, 3)
 
-Prints a Markdown row for docs/BENCHMARKS.md. Uses the throwaway server of
-tests/e2e/mariadb.py; everything it starts it stops by PID.
+Environment: BATCH_MAX_ROWS (default 10000), SCHEMAS (default true: JsonConverter
+with schemas), BENCH_WRAP (a command put before the worker, e.g. perf record).
+
+The worker is timed from its exec until the topic's end offset reaches ROWS,
+asked every 10 ms over one open connection (confluent-kafka). The CPU time of
+the worker's threads and of mariadbd during the run is printed too, since the
+two CPUs are shared by all of them. Prints Markdown rows for
+docs/BENCHMARKS.md. Uses the throwaway server of tests/e2e/mariadb.py;
+everything it starts it stops by PID.
 """
 import os
+import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+import confluent_kafka
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 from mariadb import MariaDB, free_port  # noqa: E402
 
 sluice = os.path.abspath(sys.argv[1])
 rows = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+batch = int(os.environ.get("BATCH_MAX_ROWS", "10000"))
+schemas = os.environ.get("SCHEMAS", "true")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def end_offset(bs, topic):
-    r = subprocess.run(["kcat", "-b", bs, "-Q", "-t", f"{topic}:0:-1"], capture_output=True,
-                       timeout=30)
-    out = r.stdout.decode()
+def cpu_of(path):
+    """utime + stime, in seconds, of /proc/.../stat at path."""
+    with open(path) as f:
+        st = f.read()
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def threads_of(pid):
+    """[(name, cpu seconds)] of pid's threads."""
+    out = []
+    for tid in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            name = f.read().strip()
+        out.append((name, cpu_of(f"/proc/{pid}/task/{tid}/stat")))
+    return out
+
+
+def peak_rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_worker(db, d):
+    """One timed run; returns (seconds, worker threads, mariadbd cpu, peak RSS MB)."""
+    bport, rport = free_port(), free_port()
+    bs = f"127.0.0.1:{bport}"
+    with open(os.path.join(d, "w.properties"), "w") as f:
+        f.write(f"bootstrap.servers={bs}\nlisteners=http://127.0.0.1:{rport}\n"
+                f"log.dirs={d}/data\n"
+                "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                f"key.converter.schemas.enable={schemas}\n"
+                f"value.converter.schemas.enable={schemas}\n"
+                f"offset.storage.file.filename={d}/offsets\n")
+    with open(os.path.join(d, "c.properties"), "w") as f:
+        f.write("name=bench\nconnector.class=JdbcSourceConnector\n"
+                f"connection.url=jdbc:mysql://127.0.0.1:{db.port}/bench?user=root"
+                "&password=isea\nmode=bulk\ntable.whitelist=t\ntopic.prefix=bench-\n"
+                f"poll.interval.ms=3600000\nbatch.max.rows={batch}\n")
+    err = open(os.path.join(d, "worker.err"), "wb")
+    prefix = os.environ.get("BENCH_WRAP", "").split()
+    os.sync()  # the table's dirty pages would slow whichever run comes first
+    mysqld_cpu0 = cpu_of(f"/proc/{db.proc.pid}/stat")
+    t0 = time.time()
+    worker = subprocess.Popen(prefix + [sluice, "standalone", "w.properties", "c.properties"],
+                              cwd=d, stdout=err, stderr=err)
+    consumer = None
     try:
-        return int(out.rsplit("offset", 1)[1].split()[0])
-    except (IndexError, ValueError):
-        return 0
+        tp = confluent_kafka.TopicPartition("bench-t", 0)
+        while True:
+            if worker.poll() is not None or time.time() - t0 > 600:
+                raise SystemExit("the worker stopped or took too long; see " + d)
+            try:
+                if consumer is None:
+                    consumer = confluent_kafka.Consumer({"bootstrap.servers": bs,
+                                                         "group.id": "bench",
+                                                         "log_level": 0})
+                end = consumer.get_watermark_offsets(tp, timeout=1, cached=False)[1]
+            except confluent_kafka.KafkaException:
+                end = 0
+            if end >= rows:
+                break
+            time.sleep(0.01)
+        el = time.time() - t0
+        mysqld_cpu = cpu_of(f"/proc/{db.proc.pid}/stat") - mysqld_cpu0
+        pid = worker.pid
+        if os.environ.get("BENCH_LOG"):
+            shutil.copy(os.path.join(d, "worker.err"), os.environ["BENCH_LOG"])
+        return el, threads_of(pid), mysqld_cpu, peak_rss(pid)
+    finally:
+        if consumer is not None:
+            consumer.close()
+        stop(worker)
 
 
 d = tempfile.mkdtemp(prefix="sl-jdbc-bench-")
-worker = None
 with MariaDB() as db:
     try:
         db.sql("CREATE DATABASE bench")
@@ -42,52 +135,37 @@ with MariaDB() as db:
                " amount DECIMAL(12,2) NOT NULL, created DATETIME(3) NOT NULL, flag INT NOT NULL);"
                f"INSERT INTO t SELECT seq, CONCAT('name-', seq), seq / 100,"
                " '2024-01-01' + INTERVAL seq SECOND, seq % 7 FROM seq_1_to_" + str(rows), "bench")
-        best = None
+        os.sync()
+        dumps = []
         for _ in range(3):
+            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            m0 = cpu_of(f"/proc/{db.proc.pid}/stat")
             t0 = time.time()
             with open(os.devnull, "wb") as null:
                 subprocess.run(db.client_args("bench") + ["--quick", "-e", "SELECT * FROM t"],
                                stdout=null, check=True)
             el = time.time() - t0
-            best = el if best is None else min(best, el)
-        bport, rport = free_port(), free_port()
-        bs = f"127.0.0.1:{bport}"
-        with open(os.path.join(d, "w.properties"), "w") as f:
-            f.write(f"bootstrap.servers={bs}\nlisteners=http://127.0.0.1:{rport}\n"
-                    "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-                    "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
-                    f"offset.storage.file.filename={d}/offsets\n")
-        with open(os.path.join(d, "c.properties"), "w") as f:
-            f.write("name=bench\nconnector.class=JdbcSourceConnector\n"
-                    f"connection.url=jdbc:mysql://127.0.0.1:{db.port}/bench?user=root"
-                    "&password=isea\nmode=bulk\ntable.whitelist=t\ntopic.prefix=bench-\n"
-                    "poll.interval.ms=3600000\nbatch.max.rows=10000\n")
-        err = open(os.path.join(d, "worker.err"), "wb")
-        prefix = os.environ.get("BENCH_WRAP", "").split()
-        worker = subprocess.Popen(prefix + [sluice, "standalone", "w.properties", "c.properties"], cwd=d,
-                                  stdout=err, stderr=err)
-        t0 = time.time()
-        while end_offset(bs, "bench-t") < rows:
-            if worker.poll() is not None or time.time() - t0 > 600:
-                raise SystemExit("the worker stopped or took too long; see " + d)
-            time.sleep(0.2)
-        el = time.time() - t0
-        rss = "?"
-        with open(f"/proc/{worker.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    rss = f"{int(line.split()[1]) // 1024} MB"
-        print("| rows | `mariadb --quick` to /dev/null (best of 3) | sluice bulk → topic "
-              "(incl. worker start) | ratio | worker peak RSS |")
+            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+            dumps.append((el, client, cpu_of(f"/proc/{db.proc.pid}/stat") - m0))
+        best = min(dumps)
+        print(f"mariadb --quick: best {best[0]:.3f} s (client CPU {best[1]:.2f} s, "
+              f"mariadbd CPU {best[2]:.2f} s)", file=sys.stderr)
+        results = []
+        for i in range(runs):
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+            el, threads, mysqld_cpu, rss = run_worker(db, d)
+            busy = ", ".join(f"{n} {c:.2f}" for n, c in threads if c >= 0.01)
+            print(f"run {i + 1}: {el:.3f} s, peak RSS {rss} MB; CPU s: {busy}; "
+                  f"mariadbd {mysqld_cpu:.2f}", file=sys.stderr)
+            results.append((el, rss))
+        med = statistics.median(r[0] for r in results)
+        rss = max(r[1] for r in results)
+        print("| rows | `mariadb --quick` to /dev/null (best of 3) | sluice bulk → topic, "
+              f"median of {runs} (incl. worker start) | ratio | worker peak RSS |")
         print("|---|---|---|---|---|")
-        print(f"| {rows} | {best:.2f} s ({rows / best:,.0f} rows/s) | {el:.2f} s "
-              f"({rows / el:,.0f} rows/s) | {100 * best / el:.0f} % | {rss} |")
+        print(f"| {rows} | {best[0]:.2f} s ({rows / best[0]:,.0f} rows/s) | {med:.2f} s "
+              f"({rows / med:,.0f} rows/s) | {100 * best[0] / med:.0f} % | {rss} MB |")
     finally:
-        if worker and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
         shutil.rmtree(d, ignore_errors=True)
