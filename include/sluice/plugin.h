@@ -150,7 +150,9 @@ typedef struct sluice_source_task_ops {
     /*
      * Adds the next batch to out (zero records is fine: no data yet). Should
      * not block for more than about a second, so the task can be paused or
-     * stopped promptly.
+     * stopped promptly. When the task has neither commit nor commit_record,
+     * poll runs on a thread of its own, not the one that called start (never
+     * at the same time as another callback of the task).
      */
     sluice_result_t (*poll)(void *self, sluice_records_t *out, char *errstr, size_t errstr_size);
 
