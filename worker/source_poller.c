@@ -17,6 +17,17 @@
 /* The longest a paused poller, or one with a full queue, waits before it
  * looks at the task again (a resume or a stop wakes it sooner). */
 #define SOURCE_POLLER_WAIT_MS 1000
+/*
+ * A plugin that returns a hundred records per poll (the JDBC source's
+ * default batch.max.rows) would cost a hand-over, and a wake-up of the task
+ * thread, per hundred records. So the records of successive polls gather in
+ * one pending batch, queued once it holds this many, or when a poll brings
+ * nothing; a task thread that has waited SOURCE_POLLER_STEAL_MS for a
+ * queued batch takes the pending one as it is, so a slow source's records
+ * are never held longer than that.
+ */
+#define SOURCE_POLLER_MERGE_RECORDS 4096
+#define SOURCE_POLLER_STEAL_MS 1
 
 struct source_poller {
     task_t *task;
@@ -26,9 +37,10 @@ struct source_poller {
     pthread_cond_t space;     /* a batch was taken, or stop */
     sluice_records_t **queue; /* depth slots, a ring from head */
     size_t depth, head, count;
-    sluice_records_t *spare; /* one emptied batch kept for the next poll */
-    bool closing;            /* source_poller_destroy asked the thread to end */
-    bool failed;             /* the thread ended on a failed poll; trace set */
+    sluice_records_t *spare;   /* one emptied batch kept for the next poll */
+    sluice_records_t *pending; /* polled, not yet queued; grows under lock */
+    bool closing;              /* source_poller_destroy asked the thread to end */
+    bool failed;               /* the thread ended on a failed poll; trace set */
     char *trace;
 };
 
@@ -79,47 +91,86 @@ static bool poller_ending(source_poller_t *p)
     return p->closing || task_stopping(p->task);
 }
 
+/* Queues the pending batch (lock held, room checked). */
+static void poller_push_pending(source_poller_t *p)
+{
+    p->queue[(p->head + p->count) % p->depth] = p->pending;
+    p->count++;
+    p->pending = NULL;
+    pthread_cond_broadcast(&p->ready);
+}
+
+/* Adds one poll's records to the pending batch (lock held). Returns the
+ * emptied scratch list to keep, or NULL when it became the pending batch. */
+static sluice_records_t *poller_gather(source_poller_t *p, sluice_records_t *scratch)
+{
+    if (!p->pending) {
+        p->pending = scratch;
+        /* A waiting task thread starts its steal clock. */
+        pthread_cond_broadcast(&p->ready);
+        return NULL;
+    }
+    size_t n = sluice_records_count(scratch);
+    for (size_t i = 0; i < n; i++)
+        sluice_records_add(p->pending, records_take_at(scratch, i));
+    return scratch;
+}
+
 static void *poller_main(void *arg)
 {
     source_poller_t *p = arg;
     task_t *task = p->task;
     char errstr[8192];
     for (;;) {
-        /* A resume or a stop wakes the wait through source_poller_wakeup;
+        /* A resume or a stop wakes the waits through source_poller_wakeup;
          * the timeout only bounds a wakeup that was missed. */
         pthread_mutex_lock(&p->lock);
-        while (!poller_ending(p) && (p->count == p->depth || task_target_paused(task))) {
+        for (;;) {
+            if (poller_ending(p))
+                break;
+            bool full =
+                p->pending && sluice_records_count(p->pending) >= SOURCE_POLLER_MERGE_RECORDS;
+            if (full && p->count < p->depth) {
+                poller_push_pending(p);
+                continue;
+            }
+            if (!full && !task_target_paused(task))
+                break;
             struct timespec deadline = poller_deadline(SOURCE_POLLER_WAIT_MS);
             pthread_cond_timedwait(&p->space, &p->lock, &deadline);
         }
         bool ending = poller_ending(p);
-        sluice_records_t *batch = p->spare;
+        sluice_records_t *scratch = p->spare;
         p->spare = NULL;
         pthread_mutex_unlock(&p->lock);
         if (ending) {
-            records_destroy(batch);
+            records_destroy(scratch);
             break;
         }
-        if (!batch)
-            batch = records_new();
+        if (!scratch)
+            scratch = records_new();
 
-        int r = source_poll_once(task, batch, errstr, sizeof errstr);
+        int r = source_poll_once(task, scratch, errstr, sizeof errstr);
         pthread_mutex_lock(&p->lock);
         if (r < 0) {
             p->failed = true;
             p->trace = mem_strdup(errstr);
-        } else if (r == 0 && sluice_records_count(batch)) {
-            p->queue[(p->head + p->count) % p->depth] = batch;
-            p->count++;
-            batch = NULL;
+            pthread_cond_broadcast(&p->ready);
+        } else if (r == 0) {
+            bool brought = sluice_records_count(scratch) > 0;
+            if (brought)
+                scratch = poller_gather(p, scratch);
+            /* Nothing more for now: what gathered goes out at once. */
+            if (!brought && p->pending && p->count < p->depth)
+                poller_push_pending(p);
         }
-        if (batch && !p->spare) {
-            p->spare = batch;
-            batch = NULL;
+        if (scratch && !p->spare) {
+            records_clear(scratch);
+            p->spare = scratch;
+            scratch = NULL;
         }
-        pthread_cond_broadcast(&p->ready);
         pthread_mutex_unlock(&p->lock);
-        records_destroy(batch);
+        records_destroy(scratch);
         if (r < 0)
             break;
         if (r > 0)
@@ -158,33 +209,46 @@ int source_poller_take(source_poller_t *p, sluice_records_t **out, int wait_ms, 
                        size_t errstr_size)
 {
     struct timespec deadline = poller_deadline(wait_ms);
+    struct timespec steal =
+        poller_deadline(wait_ms < SOURCE_POLLER_STEAL_MS ? wait_ms : SOURCE_POLLER_STEAL_MS);
+    bool may_steal = false;
     int result = 0;
     pthread_mutex_lock(&p->lock);
-    while (!p->count && !p->failed && !task_stopping(p->task)) {
-        if (pthread_cond_timedwait(&p->ready, &p->lock, &deadline) == ETIMEDOUT)
+    for (;;) {
+        if (p->count) {
+            *out = p->queue[p->head];
+            p->queue[p->head] = NULL;
+            p->head = (p->head + 1) % p->depth;
+            p->count--;
+            pthread_cond_broadcast(&p->space);
+            result = 1;
             break;
-    }
-    if (p->count) {
-        *out = p->queue[p->head];
-        p->queue[p->head] = NULL;
-        p->head = (p->head + 1) % p->depth;
-        p->count--;
-        pthread_cond_broadcast(&p->space);
-        result = 1;
-    } else if (p->failed) {
-        snprintf(errstr, errstr_size, "%s", p->trace);
-        result = -1;
+        }
+        /* Records polled before a failure are sent before it is reported. */
+        if (p->pending && (may_steal || p->failed)) {
+            *out = p->pending;
+            p->pending = NULL;
+            pthread_cond_broadcast(&p->space);
+            result = 1;
+            break;
+        }
+        if (p->failed) {
+            snprintf(errstr, errstr_size, "%s", p->trace);
+            result = -1;
+            break;
+        }
+        if (task_stopping(p->task))
+            break;
+        bool stealing = p->pending && !may_steal;
+        if (pthread_cond_timedwait(&p->ready, &p->lock, stealing ? &steal : &deadline) ==
+            ETIMEDOUT) {
+            if (!stealing)
+                break;
+            may_steal = true;
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return result;
-}
-
-bool source_poller_ready(source_poller_t *p)
-{
-    pthread_mutex_lock(&p->lock);
-    bool ready = p->count > 0;
-    pthread_mutex_unlock(&p->lock);
-    return ready;
 }
 
 void source_poller_recycle(source_poller_t *p, sluice_records_t *batch)
@@ -221,6 +285,7 @@ void source_poller_destroy(source_poller_t *p)
     for (size_t i = 0; i < p->count; i++)
         records_destroy(p->queue[(p->head + i) % p->depth]);
     records_destroy(p->spare);
+    records_destroy(p->pending);
     free(p->trace);
     free(p->queue);
     pthread_cond_destroy(&p->space);

@@ -1,6 +1,7 @@
 /*
  * Poll-ahead for a source task: a second thread that calls the plugin's
- * poll and hands the batches to the task thread through a short queue, so
+ * poll and hands the batches to the task thread through a short queue (the
+ * records of small polls gathered into larger batches), so
  * reading the next batch (a database result, a file) overlaps converting
  * and producing the previous one. Kafka's WorkerSourceTask does both on one
  * thread; the records, their order and the offsets committed are the same,
@@ -46,7 +47,8 @@ bool source_poller_eligible(const task_t *task);
 source_poller_t *source_poller_new(task_t *task, size_t depth, char *errstr, size_t errstr_size);
 
 /*
- * Takes the oldest ready batch, waiting up to wait_ms for one. Returns 1
+ * Takes the oldest ready batch, waiting up to wait_ms for one (after a
+ * millisecond of waiting, the records gathered so far count as one). Returns 1
  * with *out (the caller owns it: hand it back with source_poller_recycle),
  * 0 when none came in time or the task is stopping, or -1 once the plugin's
  * poll failed, with Kafka's trace in errstr (every batch polled before the
@@ -54,9 +56,6 @@ source_poller_t *source_poller_new(task_t *task, size_t depth, char *errstr, siz
  */
 int source_poller_take(source_poller_t *poller, sluice_records_t **out, int wait_ms, char *errstr,
                        size_t errstr_size);
-
-/* True when a batch is ready, so a take would not wait. Task thread. */
-bool source_poller_ready(source_poller_t *poller);
 
 /* Gives a batch back for reuse; the poll thread frees its records before it
  * polls into it again (or at destroy). */

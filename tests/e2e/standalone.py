@@ -1000,7 +1000,8 @@ def direct_run(direct, lines, big):
             "broker.embedded.direct": "true" if direct else "false"})
         properties(d, "keyed.properties", {
             "name": "keyed", "connector.class": "FileStreamSource", "file": "keyed.txt",
-            "topic": "direct-t", "topic.creation.default.partitions": "3",
+            # seven lines per poll: the poll thread gathers polls into larger batches
+            "batch.size": "7", "topic": "direct-t", "topic.creation.default.partitions": "3",
             "topic.creation.default.replication.factor": "-1",
             "transforms": "hoist,key,unkey,unhoist,origin",
             "transforms.hoist.type": "org.apache.kafka.connect.transforms.HoistField$Value",
