@@ -501,13 +501,6 @@ static void error_handler_report_dlq(error_handler_t *handler, const error_handl
     free(headers);
 }
 
-static int64_t error_handler_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- execute ---------------------------------------------------------------- */
 
 error_handler_outcome_t error_handler_execute(error_handler_t *handler, error_handler_stage_t stage,
@@ -579,7 +572,7 @@ error_handler_outcome_t error_handler_execute(error_handler_t *handler, error_ha
         .attempts = attempt,
     };
     atomic_fetch_add(&handler->record_errors, 1);
-    atomic_store(&handler->last_error_timestamp, error_handler_wall_ms());
+    atomic_store(&handler->last_error_timestamp, clock_wall_ms());
 
     /* Kafka reports every failure, tolerated or not, before deciding. */
     if (handler->conf.log_enable)

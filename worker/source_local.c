@@ -119,24 +119,11 @@ static void job_free(local_job_t *job)
     free(job);
 }
 
-static struct timespec local_deadline(int64_t ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 bool source_local_destroy(source_local_t *l, int64_t timeout_ms)
 {
     if (!l)
         return true;
-    struct timespec deadline = local_deadline(timeout_ms);
+    struct timespec deadline = clock_deadline_ms(timeout_ms);
     pthread_mutex_lock(&l->lock);
     while (l->in_flight > 0) {
         if (pthread_cond_timedwait(&l->cond, &l->lock, &deadline) == ETIMEDOUT)
@@ -331,7 +318,7 @@ size_t source_local_drain(source_local_t *l, source_local_done_fn fn, void *arg)
 
 bool source_local_wait(source_local_t *l, int timeout_ms)
 {
-    struct timespec deadline = local_deadline(timeout_ms);
+    struct timespec deadline = clock_deadline_ms(timeout_ms);
     pthread_mutex_lock(&l->lock);
     while (!l->done_head && l->in_flight > 0) {
         if (pthread_cond_timedwait(&l->cond, &l->lock, &deadline) == ETIMEDOUT)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 #include "record_list.h"
@@ -72,20 +73,6 @@ bool source_poller_eligible(const task_t *task)
     return ops && !ops->commit && !ops->commit_record;
 }
 
-/* The CLOCK_REALTIME time ms from now, for the timed waits. */
-static struct timespec poller_deadline(int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static bool poller_ending(source_poller_t *p)
 {
     return p->closing || task_stopping(p->task);
@@ -136,7 +123,7 @@ static void *poller_main(void *arg)
             }
             if (!full && !task_target_paused(task))
                 break;
-            struct timespec deadline = poller_deadline(SOURCE_POLLER_WAIT_MS);
+            struct timespec deadline = clock_deadline_ms(SOURCE_POLLER_WAIT_MS);
             pthread_cond_timedwait(&p->space, &p->lock, &deadline);
         }
         bool ending = poller_ending(p);
@@ -208,9 +195,9 @@ source_poller_t *source_poller_new(task_t *task, size_t depth, char *errstr, siz
 int source_poller_take(source_poller_t *p, sluice_records_t **out, int wait_ms, char *errstr,
                        size_t errstr_size)
 {
-    struct timespec deadline = poller_deadline(wait_ms);
+    struct timespec deadline = clock_deadline_ms(wait_ms);
     struct timespec steal =
-        poller_deadline(wait_ms < SOURCE_POLLER_STEAL_MS ? wait_ms : SOURCE_POLLER_STEAL_MS);
+        clock_deadline_ms(wait_ms < SOURCE_POLLER_STEAL_MS ? wait_ms : SOURCE_POLLER_STEAL_MS);
     bool may_steal = false;
     int result = 0;
     pthread_mutex_lock(&p->lock);

@@ -193,25 +193,11 @@ bool task_wait_while_paused(task_t *task)
     return true;
 }
 
-/* The CLOCK_REALTIME time ms from now, for timed condition waits and joins. */
-static struct timespec task_deadline(int64_t ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000;
-    if (ts.tv_nsec >= 1000000000) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000;
-    }
-    return ts;
-}
-
 void task_sleep(task_t *task, int64_t ms)
 {
     if (ms <= 0)
         return;
-    struct timespec deadline = task_deadline(ms);
+    struct timespec deadline = clock_deadline_ms(ms);
     bool paused = task_target_paused(task);
     pthread_mutex_lock(&task->lock);
     while (!task_stopping(task) && task_target_paused(task) == paused) {
@@ -646,7 +632,7 @@ void task_join(task_t *task, int64_t timeout_ms)
 {
     if (!task->thread_started)
         return;
-    struct timespec deadline = task_deadline(timeout_ms);
+    struct timespec deadline = clock_deadline_ms(timeout_ms);
     if (pthread_timedjoin_np(task->thread, NULL, &deadline) == ETIMEDOUT) {
         log_warn(task->name, TASK_LOGGER,
                  "Task did not stop within %lld ms (task.shutdown.graceful.timeout.ms); still "
