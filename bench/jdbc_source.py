@@ -51,12 +51,15 @@ def cpu_of(path):
 
 
 def threads_of(pid):
-    """[(name, cpu seconds)] of pid's threads."""
+    """[(name, cpu seconds, minor faults)] of pid's threads."""
     out = []
     for tid in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
         with open(f"/proc/{pid}/task/{tid}/comm") as f:
             name = f.read().strip()
-        out.append((name, cpu_of(f"/proc/{pid}/task/{tid}/stat")))
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            st = f.read()
+        minflt = int(st[st.rindex(")") + 2:].split()[7])
+        out.append((name, cpu_of(f"/proc/{pid}/task/{tid}/stat"), minflt))
     return out
 
 
@@ -158,7 +161,7 @@ with MariaDB() as db:
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             el, threads, mysqld_cpu, rss = run_worker(db, d)
-            busy = ", ".join(f"{n} {c:.2f}" for n, c in threads if c >= 0.01)
+            busy = ", ".join(f"{n} {c:.2f} ({f} faults)" for n, c, f in threads if c >= 0.01)
             print(f"run {i + 1}: {el:.3f} s, peak RSS {rss} MB; CPU s: {busy}; "
                   f"mariadbd {mysqld_cpu:.2f}", file=sys.stderr)
             results.append((el, rss))
