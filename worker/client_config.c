@@ -743,3 +743,14 @@ sluice_strmap_t *client_config_props(const worker_config_t *wc,
         return NULL;
     return props;
 }
+
+int64_t client_config_conf_int(const rd_kafka_conf_t *conf, const char *name, int64_t dflt)
+{
+    char text[64];
+    size_t size = sizeof text;
+    if (rd_kafka_conf_get(conf, name, text, &size) != RD_KAFKA_CONF_OK)
+        return dflt;
+    char *end = NULL;
+    long long v = strtoll(text, &end, 10);
+    return end != text && !*end && v > 0 ? (int64_t)v : dflt;
+}

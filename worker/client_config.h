@@ -32,11 +32,7 @@
 
 #include "worker_config.h"
 
-typedef enum client_kind {
-    CLIENT_PRODUCER = 0,
-    CLIENT_CONSUMER,
-    CLIENT_ADMIN
-} client_kind_t;
+typedef enum client_kind { CLIENT_PRODUCER = 0, CLIENT_CONSUMER, CLIENT_ADMIN } client_kind_t;
 
 /* "producer", "consumer", "admin". */
 const char *client_kind_name(client_kind_t kind);
@@ -75,5 +71,9 @@ sluice_strmap_t *client_config_props(const worker_config_t *wc,
                                      const sluice_strmap_t *connector_props, client_kind_t kind,
                                      const char *const *forced, const char *context, char *errstr,
                                      size_t errstr_size);
+
+/* A positive integer setting of conf as librdkafka reports it (its
+ * effective value, defaults included), or dflt when it has none. Any thread. */
+int64_t client_config_conf_int(const rd_kafka_conf_t *conf, const char *name, int64_t dflt);
 
 #endif

@@ -1371,18 +1371,6 @@ static void sink_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opa
              rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
-/* An integer setting of conf (librdkafka's effective value), or dflt. */
-static int64_t sink_conf_int(rd_kafka_conf_t *conf, const char *name, int64_t dflt)
-{
-    char text[64];
-    size_t size = sizeof text;
-    if (rd_kafka_conf_get(conf, name, text, &size) != RD_KAFKA_CONF_OK)
-        return dflt;
-    char *end = NULL;
-    long long v = strtoll(text, &end, 10);
-    return end != text && v > 0 ? v : dflt;
-}
-
 static void sink_free(sink_t *st)
 {
     if (!st)
@@ -1442,8 +1430,9 @@ static int sink_init(task_t *task, char *errstr, size_t errstr_size)
         goto fail;
     /* The FIFO holds at most what librdkafka's queue would: fetching then
      * pauses before librdkafka stops it on its own. */
-    st->fifo_max_msgs = (size_t)sink_conf_int(conf, "queued.min.messages", 100000);
-    st->fifo_max_bytes = (size_t)sink_conf_int(conf, "queued.max.messages.kbytes", 65536) * 1024;
+    st->fifo_max_msgs = (size_t)client_config_conf_int(conf, "queued.min.messages", 100000);
+    st->fifo_max_bytes =
+        (size_t)client_config_conf_int(conf, "queued.max.messages.kbytes", 65536) * 1024;
     rd_kafka_conf_set_rebalance_cb(conf, sink_rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, sink_error_cb);
     rd_kafka_conf_set_opaque(conf, st);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "batch_writer.h"
+#include "client_config.h"
 #include "clock.h"
 #include "local_broker.h"
 #include "mem.h"
@@ -66,17 +67,6 @@ struct source_local {
     int in_flight;
 };
 
-static int64_t conf_int(const rd_kafka_conf_t *conf, const char *name, int64_t def)
-{
-    char text[64];
-    size_t size = sizeof text;
-    if (rd_kafka_conf_get(conf, name, text, &size) != RD_KAFKA_CONF_OK)
-        return def;
-    char *end;
-    long long v = strtoll(text, &end, 10);
-    return *end || v <= 0 ? def : (int64_t)v;
-}
-
 source_local_t *source_local_new(rd_kafka_t *producer)
 {
     const rd_kafka_conf_t *conf = rd_kafka_conf(producer);
@@ -98,11 +88,12 @@ source_local_t *source_local_new(rd_kafka_t *producer)
     source_local_t *l = mem_calloc(1, sizeof *l);
     l->ops = ops;
     l->broker = broker;
-    l->message_max = conf_int(conf, "message.max.bytes", SOURCE_LOCAL_DEFAULT_MESSAGE_MAX);
-    l->batch_bytes = conf_int(conf, "batch.size", SOURCE_LOCAL_DEFAULT_BATCH_BYTES);
-    l->batch_records =
-        (int32_t)conf_int(conf, "batch.num.messages", SOURCE_LOCAL_DEFAULT_BATCH_RECORDS);
-    l->linger_ms = conf_int(conf, "linger.ms", SOURCE_LOCAL_DEFAULT_LINGER_MS);
+    l->message_max =
+        client_config_conf_int(conf, "message.max.bytes", SOURCE_LOCAL_DEFAULT_MESSAGE_MAX);
+    l->batch_bytes = client_config_conf_int(conf, "batch.size", SOURCE_LOCAL_DEFAULT_BATCH_BYTES);
+    l->batch_records = (int32_t)client_config_conf_int(conf, "batch.num.messages",
+                                                       SOURCE_LOCAL_DEFAULT_BATCH_RECORDS);
+    l->linger_ms = client_config_conf_int(conf, "linger.ms", SOURCE_LOCAL_DEFAULT_LINGER_MS);
     l->seed = (unsigned)clock_monotonic_ms() ^ (unsigned)(uintptr_t)l;
     l->partitions = sluice_strmap_new();
     l->cached_count = -1;
