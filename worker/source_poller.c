@@ -13,8 +13,6 @@
 #include "record_list.h"
 
 #define SOURCE_POLLER_LOGGER "WorkerSourceTask"
-/* The pause after a poll that asked to be retried. */
-#define SOURCE_POLL_RETRY_MS 100
 /* The longest a paused poller, or one with a full queue, waits before it
  * looks at the task again (a resume or a stop wakes it sooner). */
 #define SOURCE_POLLER_WAIT_MS 1000

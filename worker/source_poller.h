@@ -29,6 +29,9 @@
 
 typedef struct source_poller source_poller_t;
 
+/* The pause after a poll that asked to be retried, on whichever thread polls. */
+#define SOURCE_POLL_RETRY_MS 100
+
 /*
  * Polls task's plugin once into batch (emptied first). Returns 0 (records
  * or none), 1 when the poll asked to be retried (logged; batch is empty),

@@ -35,8 +35,6 @@
 /* How long the producer may wait when its queue is full before the loop
  * looks at the task's state again. */
 #define SOURCE_QUEUE_FULL_WAIT_MS 50
-/* The pause after a poll that asked to be retried. */
-#define SOURCE_POLL_RETRY_MS 100
 /* Batches the poll thread keeps ready, and the longest the task thread
  * waits for one before it serves delivery reports and commits again. */
 #define SOURCE_POLL_AHEAD 2
