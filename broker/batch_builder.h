@@ -1,6 +1,7 @@
 /*
  * Builds an uncompressed magic-2 record batch, for what the broker writes
- * itself (committed offsets in __consumer_offsets). Any thread.
+ * itself (committed offsets in __consumer_offsets), through the worker's
+ * batch writer (worker/batch_writer.h). Any thread.
  */
 #ifndef BROKER_BATCH_BUILDER_H
 #define BROKER_BATCH_BUILDER_H

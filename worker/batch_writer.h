@@ -3,7 +3,8 @@
  * 61-byte header, then records with varint-encoded fields), as a producer
  * sends it: base offset 0 (the broker assigns offsets), no producer id, and
  * the CRC-32C filled in by batch_writer_finish. Used by source tasks that
- * append to the embedded broker directly (local_broker.h).
+ * append to the embedded broker directly (local_broker.h), and by the broker
+ * for the batches it writes itself (broker/batch_builder.h).
  *
  * Usage: batch_writer_begin, batch_writer_add per record, batch_writer_finish.
  * The writer holds no allocation of its own: the bytes go to the caller's
