@@ -141,6 +141,41 @@ static int extract_kafka(fields_builder_t *b, const char *table, const char *con
     return 0;
 }
 
+/*
+ * The primary key from the fields of a struct key or value (part "KEY" or
+ * "VALUE", named "key"/"value" in messages): every field when pk.fields is
+ * empty, else the fields it names, each of which must exist.
+ */
+static int add_struct_pk(fields_builder_t *b, const char *table, const char *const *pk_fields,
+                         size_t npk, const sluice_schema_t *schema, const char *part,
+                         const char *part_lower, jdbc_sink_source_t from, char *errstr,
+                         size_t errstr_size)
+{
+    if (npk == 0) {
+        for (size_t i = 0; i < sluice_schema_field_count(schema); i++)
+            builder_add(b, sluice_schema_field_name(schema, i),
+                        sluice_schema_field_schema(schema, i), true, from, (int)i);
+        return 0;
+    }
+    for (size_t i = 0; i < npk; i++) {
+        if (sluice_schema_field_index(schema, pk_fields[i]) < 0) {
+            char given[512];
+            list_text(given, sizeof given, pk_fields, npk);
+            snprintf(errstr, errstr_size,
+                     "PK mode for table '%s' is RECORD_%s with configured PK fields %s, but "
+                     "record %s schema does not contain field: %s",
+                     table, part, given, part_lower, pk_fields[i]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < npk; i++) {
+        int idx = sluice_schema_field_index(schema, pk_fields[i]);
+        builder_add(b, pk_fields[i], sluice_schema_field_schema(schema, (size_t)idx), true, from,
+                    idx);
+    }
+    return 0;
+}
+
 static int extract_record_key(fields_builder_t *b, const char *table, const char *const *pk_fields,
                               size_t npk, const sluice_schema_t *key_schema, char *errstr,
                               size_t errstr_size)
@@ -170,30 +205,8 @@ static int extract_record_key(fields_builder_t *b, const char *table, const char
                  sluice_type_name(type));
         return -1;
     }
-    if (npk == 0) {
-        for (size_t i = 0; i < sluice_schema_field_count(key_schema); i++)
-            builder_add(b, sluice_schema_field_name(key_schema, i),
-                        sluice_schema_field_schema(key_schema, i), true, JDBC_SINK_FROM_KEY_FIELD,
-                        (int)i);
-        return 0;
-    }
-    for (size_t i = 0; i < npk; i++) {
-        if (sluice_schema_field_index(key_schema, pk_fields[i]) < 0) {
-            char given[512];
-            list_text(given, sizeof given, pk_fields, npk);
-            snprintf(errstr, errstr_size,
-                     "PK mode for table '%s' is RECORD_KEY with configured PK fields %s, but "
-                     "record key schema does not contain field: %s",
-                     table, given, pk_fields[i]);
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < npk; i++) {
-        int idx = sluice_schema_field_index(key_schema, pk_fields[i]);
-        builder_add(b, pk_fields[i], sluice_schema_field_schema(key_schema, (size_t)idx), true,
-                    JDBC_SINK_FROM_KEY_FIELD, idx);
-    }
-    return 0;
+    return add_struct_pk(b, table, pk_fields, npk, key_schema, "KEY", "key",
+                         JDBC_SINK_FROM_KEY_FIELD, errstr, errstr_size);
 }
 
 static int extract_record_value(fields_builder_t *b, const char *table,
@@ -207,30 +220,8 @@ static int extract_record_value(fields_builder_t *b, const char *table,
                  table);
         return -1;
     }
-    if (npk == 0) {
-        for (size_t i = 0; i < sluice_schema_field_count(value_schema); i++)
-            builder_add(b, sluice_schema_field_name(value_schema, i),
-                        sluice_schema_field_schema(value_schema, i), true,
-                        JDBC_SINK_FROM_VALUE_FIELD, (int)i);
-        return 0;
-    }
-    for (size_t i = 0; i < npk; i++) {
-        if (sluice_schema_field_index(value_schema, pk_fields[i]) < 0) {
-            char given[512];
-            list_text(given, sizeof given, pk_fields, npk);
-            snprintf(errstr, errstr_size,
-                     "PK mode for table '%s' is RECORD_VALUE with configured PK fields %s, but "
-                     "record value schema does not contain field: %s",
-                     table, given, pk_fields[i]);
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < npk; i++) {
-        int idx = sluice_schema_field_index(value_schema, pk_fields[i]);
-        builder_add(b, pk_fields[i], sluice_schema_field_schema(value_schema, (size_t)idx), true,
-                    JDBC_SINK_FROM_VALUE_FIELD, idx);
-    }
-    return 0;
+    return add_struct_pk(b, table, pk_fields, npk, value_schema, "VALUE", "value",
+                         JDBC_SINK_FROM_VALUE_FIELD, errstr, errstr_size);
 }
 
 static int cmp_names(const void *a, const void *b)
